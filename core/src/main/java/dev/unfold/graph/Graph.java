@@ -1,0 +1,328 @@
+package dev.unfold.graph;
+
+import com.google.common.base.Preconditions;
+import dev.unfold.op.Concat;
+import dev.unfold.op.Op;
+import dev.unfold.op.Where;
+import dev.unfold.tensor.Shape;
+import dev.unfold.tensor.ShapeException;
+import dev.unfold.tensor.Tensor;
+import dev.unfold.tensor.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A define-by-run tape. Calling an op on nodes computes its value at once and appends a node;
+ * {@link #backward} then walks the tape in reverse creation order, which is a valid topological
+ * order, with a plain loop (no recursion, so a 10,000-step unroll cannot overflow the stack).
+ *
+ * <p>Gradients add up wherever a node is used more than once, which is how a parameter shared
+ * by every time step receives the sum of their contributions.
+ *
+ * <p>Modes: with gradients off ({@link #noGrad()} or {@link #inference()}) ops compute values
+ * and record nothing; in evaluation mode ({@link #setTraining(boolean)}) dropout is the
+ * identity. A graph is not thread-safe; build one per thread.
+ */
+public final class Graph {
+  private final ArrayList<Node> tape = new ArrayList<>();
+  private final Map<Parameter, Node> recordedParams = new IdentityHashMap<>();
+  private final Map<Parameter, Node> unrecordedParams = new IdentityHashMap<>();
+  private final Scope root = new Scope(this, null, "");
+  private Scope current = root;
+  private boolean gradEnabled = true;
+  private boolean training = true;
+
+  /** A graph that records nodes for backprop, in training mode. */
+  public Graph() {}
+
+  /** A graph for inference: records nothing, and dropout is the identity. */
+  public static Graph inference() {
+    Graph g = new Graph();
+    g.gradEnabled = false;
+    g.training = false;
+    return g;
+  }
+
+  // ---------------------------------------------------------------- leaves
+
+  /** A constant leaf: data, masks, indices. Never receives a gradient. */
+  public Node constant(Tensor value) {
+    return leaf(Node.Kind.CONSTANT, value, null, null, false);
+  }
+
+  /** A named constant leaf. */
+  public Node constant(String name, Tensor value) {
+    return leaf(Node.Kind.CONSTANT, value, null, name, false);
+  }
+
+  /**
+   * A leaf that receives a gradient kept on the node itself ({@link Node#grad()}); what
+   * gradient checks differentiate with respect to.
+   */
+  public Node variable(String name, Tensor value) {
+    return leaf(Node.Kind.VARIABLE, value, null, name, gradEnabled);
+  }
+
+  /** The leaf for {@code p} in this graph: one per parameter, shared by every use. */
+  public Node param(Parameter p) {
+    Map<Parameter, Node> memo = gradEnabled ? recordedParams : unrecordedParams;
+    Node n = memo.get(p);
+    if (n == null) {
+      n = leaf(Node.Kind.PARAMETER, p.value(), p, p.name(), gradEnabled);
+      memo.put(p, n);
+    }
+    return n;
+  }
+
+  private Node leaf(Node.Kind kind, Tensor value, Parameter p, String name, boolean requiresGrad) {
+    Preconditions.checkNotNull(value, "leaf value");
+    Node n = new Node(this, gradEnabled ? tape.size() : -1, kind, null, new Node[0], value, null,
+        requiresGrad, current, p, name);
+    if (gradEnabled) {
+      tape.add(n);
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- ops
+
+  /**
+   * Applies {@code op} to {@code in}: checks the shapes, computes the value now and records the
+   * node (unless gradients are off).
+   *
+   * @throws ShapeException naming the op, the scope, the inputs and their shapes on a mismatch
+   */
+  public Node apply(Op op, Node... in) {
+    Shape[] shapes = new Shape[in.length];
+    Tensor[] values = new Tensor[in.length];
+    boolean anyRequiresGrad = false;
+    for (int i = 0; i < in.length; i++) {
+      Node x = in[i];
+      if (x == null) {
+        throw new NullPointerException(op.name() + ": input " + i + " is null");
+      }
+      if (x.graph() != this) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "%s%s: input %d (%s) belongs to another graph", op.name(), where(), i, x));
+      }
+      shapes[i] = x.shape();
+      values[i] = x.value();
+      anyRequiresGrad |= x.requiresGrad;
+    }
+    Shape expected;
+    Op.Applied applied;
+    try {
+      expected = op.outputShape(Arrays.asList(shapes));
+      applied = op.apply(values);
+    } catch (RuntimeException e) {
+      throw inContext(op, in, e);
+    }
+    if (!applied.value().shape().equals(expected)) {
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "%s%s: declared output shape %s but computed %s (a bug in the op)", op.name(), where(), expected,
+          applied.value().shape()));
+    }
+    boolean requiresGrad = gradEnabled && anyRequiresGrad && op.differentiable();
+    Node n = new Node(this, gradEnabled ? tape.size() : -1, Node.Kind.OP, op, in.clone(), applied.value(),
+        requiresGrad ? applied.vjp() : null, requiresGrad, current, null, null);
+    if (gradEnabled) {
+      tape.add(n);
+    }
+    return n;
+  }
+
+  private String where() {
+    return current.path().isEmpty() ? "" : " at " + current.path();
+  }
+
+  private RuntimeException inContext(Op op, Node[] in, RuntimeException e) {
+    String msg = String.valueOf(e.getMessage());
+    String prefix = op.name() + ": ";
+    if (msg.startsWith(prefix)) {
+      msg = msg.substring(prefix.length());
+    }
+    StringBuilder inputs = new StringBuilder();
+    for (int i = 0; i < in.length; i++) {
+      inputs.append(i == 0 ? "" : ", ").append(in[i].toString());
+    }
+    String full = op.name() + where() + ": " + msg + " (inputs: " + inputs + ")";
+    RuntimeException wrapped;
+    if (e instanceof ShapeException) {
+      wrapped = new ShapeException(full);
+    } else if (e instanceof IndexOutOfBoundsException) {
+      wrapped = new IndexOutOfBoundsException(full);
+    } else if (e instanceof IllegalArgumentException) {
+      wrapped = new IllegalArgumentException(full);
+    } else {
+      return e;
+    }
+    wrapped.initCause(e);
+    return wrapped;
+  }
+
+  /** Joins nodes along {@code axis}. */
+  public Node concat(int axis, Node... parts) {
+    return apply(new Concat(axis), parts);
+  }
+
+  /** Joins nodes along {@code axis}. */
+  public Node concat(int axis, List<Node> parts) {
+    return concat(axis, parts.toArray(new Node[0]));
+  }
+
+  /** {@code mask ≠ 0 ? a : b} element by element, broadcast together; the mask gets no gradient. */
+  public Node where(Node mask, Node a, Node b) {
+    return apply(new Where(), mask, a, b);
+  }
+
+  // ---------------------------------------------------------------- scopes and modes
+
+  /** Opens a child scope of the current one; close it (try-with-resources) to return. */
+  public Scope scope(String segment) {
+    Preconditions.checkArgument(segment != null && !segment.isEmpty() && segment.indexOf('/') < 0,
+        "scope segments are non-empty and contain no '/': %s", segment);
+    current = new Scope(this, current, segment);
+    return current;
+  }
+
+  /** Opens the scope {@code t=K} for one time step (see {@link TimeStep}). */
+  public Scope timeStep(int t) {
+    return scope(TimeStep.segment(t));
+  }
+
+  void exitScope(Scope s) {
+    if (s != current) {
+      throw new IllegalStateException("scope " + s + " closed while " + current + " is open; close scopes innermost first");
+    }
+    current = s.parent();
+  }
+
+  /** The scope new nodes are created in. */
+  public Scope currentScope() {
+    return current;
+  }
+
+  /** True when ops are recorded for backprop. */
+  public boolean isGradEnabled() {
+    return gradEnabled;
+  }
+
+  /** Turns recording off until the returned handle is closed: {@code try (var off = g.noGrad()) { … }}. */
+  public NoGrad noGrad() {
+    NoGrad handle = new NoGrad(gradEnabled);
+    gradEnabled = false;
+    return handle;
+  }
+
+  /** Restores the recording state that {@link #noGrad()} replaced. */
+  public final class NoGrad implements AutoCloseable {
+    private final boolean previous;
+
+    private NoGrad(boolean previous) {
+      this.previous = previous;
+    }
+
+    @Override
+    public void close() {
+      gradEnabled = previous;
+    }
+  }
+
+  /** True in training mode (the default); false in evaluation mode, where dropout is the identity. */
+  public boolean isTraining() {
+    return training;
+  }
+
+  public void setTraining(boolean training) {
+    this.training = training;
+  }
+
+  // ---------------------------------------------------------------- backprop
+
+  /** Backprop from a one-element loss with seed gradient 1, accumulating into parameters. */
+  public void backward(Node loss) {
+    if (loss.shape().size() != 1) {
+      throw ShapeException.of("backward: the loss %s must have exactly one element, got shape %s; "
+          + "for other outputs pass a seed gradient with backward(node, seed, options)", loss, loss.shape());
+    }
+    backward(loss, Tensors.ones(loss.shape()), BackwardOptions.defaults());
+  }
+
+  /**
+   * Backprop from any recorded node with a seed gradient of its shape: computes the
+   * vector-Jacobian product {@code seedᵀ·∂root/∂x} for every node x it reaches.
+   */
+  public void backward(Node root, Tensor seed, BackwardOptions options) {
+    Preconditions.checkArgument(root.graph() == this, "backward: %s belongs to another graph", root);
+    Preconditions.checkArgument(root.index >= 0, "backward: %s was made with gradients off and is not on the tape", root);
+    if (!seed.shape().equals(root.shape())) {
+      throw ShapeException.of("backward: seed gradient has shape %s, node %s has shape %s", seed.shape(), root, root.shape());
+    }
+    if (!root.requiresGrad) {
+      throw new IllegalArgumentException("backward: nothing that requires a gradient flows into " + root
+          + " (no parameter or variable reaches it, or it is detached)");
+    }
+    Tensor[] grads = new Tensor[root.index + 1];
+    grads[root.index] = seed;
+    for (int i = root.index; i >= 0; i--) {
+      Tensor g = grads[i];
+      if (g == null) {
+        continue;
+      }
+      grads[i] = null;
+      Node n = tape.get(i);
+      if (n.kind() == Node.Kind.VARIABLE || options.retainGrads()) {
+        n.grad = n.grad == null ? g : n.grad.add(g);
+      }
+      if (n.kind() == Node.Kind.PARAMETER && options.accumulateIntoParameters()) {
+        n.parameter().orElseThrow().accumulateGrad(g);
+      }
+      if (n.vjp != null) {
+        propagate(n, g, grads);
+      }
+    }
+  }
+
+  private void propagate(Node n, Tensor g, Tensor[] grads) {
+    Tensor[] dIn = n.vjp.pullback(g);
+    List<Node> in = n.inputs();
+    if (dIn == null || dIn.length != in.size()) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "%s at %s: pullback returned %s gradients for %d inputs",
+          n.opName(), n.path(), dIn == null ? "no" : String.valueOf(dIn.length), in.size()));
+    }
+    for (int j = 0; j < dIn.length; j++) {
+      Node x = in.get(j);
+      Tensor d = dIn[j];
+      if (d == null || !x.requiresGrad) {
+        continue;
+      }
+      if (!d.shape().equals(x.shape())) {
+        throw new IllegalStateException(String.format(Locale.ROOT,
+            "%s at %s: pullback gave input %d (%s) a gradient of shape %s, expected %s",
+            n.opName(), n.path(), j, x, d.shape(), x.shape()));
+      }
+      grads[x.index] = grads[x.index] == null ? d : grads[x.index].add(d);
+    }
+  }
+
+  /** Clears the gradients kept on nodes (parameters keep theirs; see {@link Parameter#zeroGrad()}). */
+  public void zeroNodeGrads() {
+    for (Node n : tape) {
+      n.grad = null;
+    }
+  }
+
+  /** The recorded nodes in creation order (an immutable snapshot). */
+  public List<Node> nodes() {
+    return List.copyOf(tape);
+  }
+
+  /** Number of recorded nodes. */
+  public int size() {
+    return tape.size();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.unfold.op;
+
+import dev.unfold.tensor.Shape;
+import dev.unfold.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A differentiable function of tensors. Library ops and user ops implement this same interface
+ * and are recorded by {@code Graph.apply(op, inputs…)}.
+ *
+ * <p>Implementations are stateless and pure: they never modify their inputs and never see the
+ * graph. Most ops are easier to write through {@link UnaryOp} or {@link BinaryOp}; implement
+ * {@link #apply} directly when the backward needs residuals computed in the forward pass.
+ */
+public interface Op {
+  /** Short lower-case name used in dumps and errors, for example {@code "matmul"}. */
+  String name();
+
+  /**
+   * Checks the input shapes and returns the output shape.
+   *
+   * @throws dev.unfold.tensor.ShapeException whose message starts with {@link #name()}
+   */
+  Shape outputShape(List<Shape> in);
+
+  /** Computes the output and returns it with its vector-Jacobian product. */
+  Applied apply(Tensor... in);
+
+  /**
+   * False for ops through which no gradient flows at all (detach, one-hot): the graph then
+   * treats their output as a constant and keeps no pullback.
+   */
+  default boolean differentiable() {
+    return true;
+  }
+
+  /** An output value and the pullback that maps dL/dOut to dL/dIn. */
+  record Applied(Tensor value, Vjp vjp) {}
+
+  /** A vector-Jacobian product. */
+  @FunctionalInterface
+  interface Vjp {
+    /**
+     * Returns one gradient per input, shaped like that input; {@code null} for an input that is
+     * not differentiable (indices, masks). Never modifies {@code dOut}.
+     */
+    Tensor[] pullback(Tensor dOut);
+  }
+}

@@ -1,0 +1,507 @@
+package dev.unfold.tensor;
+
+import com.google.common.base.Preconditions;
+import dev.unfold.tensor.kernel.Elementwise;
+import dev.unfold.tensor.kernel.Layout;
+import dev.unfold.tensor.kernel.MatMul;
+import dev.unfold.tensor.kernel.Reduce;
+import dev.unfold.tensor.kernel.Softmax;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * An immutable n-dimensional array of numbers: a {@link Shape}, a {@link DType} and row-major
+ * storage that is never exposed.
+ *
+ * <p>Guarantees: immutable (every method returns a new tensor and leaves its operands
+ * bit-identical), null-hostile, safe to share between threads, and {@code equals} compares the
+ * shape and the exact bits of every element. Build tensors with {@link Tensors}.
+ *
+ * <p>Binary element-wise methods broadcast as NumPy does: shapes are aligned from the right and
+ * each pair of dimensions must be equal or one of them 1.
+ */
+public final class Tensor {
+  private final Shape shape;
+  private final double[] data;
+
+  private Tensor(Shape shape, double[] data) {
+    this.shape = shape;
+    this.data = data;
+  }
+
+  /** Takes ownership of {@code data} without copying; only for this package's factories. */
+  static Tensor wrap(Shape shape, double[] data) {
+    Preconditions.checkArgument(shape.size() == data.length,
+        "shape %s needs %s values, got %s", shape, shape.size(), data.length);
+    return new Tensor(shape, data);
+  }
+
+  private static Tensor fresh(Shape shape) {
+    return new Tensor(shape, new double[shape.size()]);
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  public DType dtype() {
+    return DType.FLOAT64;
+  }
+
+  /** Number of elements. */
+  public int size() {
+    return data.length;
+  }
+
+  public int rank() {
+    return shape.rank();
+  }
+
+  /** The element at a full index (one coordinate per axis). */
+  public double get(int... index) {
+    if (index.length != shape.rank()) {
+      throw ShapeException.of("get: index %s has %d coordinates, tensor %s has rank %d",
+          Arrays.toString(index), index.length, shape, shape.rank());
+    }
+    int flat = 0;
+    for (int i = 0; i < index.length; i++) {
+      int d = shape.dim(i);
+      if (index[i] < 0 || index[i] >= d) {
+        throw new IndexOutOfBoundsException(String.format(Locale.ROOT,
+            "get: index %s is outside shape %s (axis %d)", Arrays.toString(index), shape, i));
+      }
+      flat = flat * d + index[i];
+    }
+    return data[flat];
+  }
+
+  /** The element at a row-major position. */
+  public double getFlat(int position) {
+    return data[position];
+  }
+
+  /** The value of a one-element tensor. */
+  public double item() {
+    if (data.length != 1) {
+      throw ShapeException.of("item: tensor %s has %d elements, not 1", shape, data.length);
+    }
+    return data[0];
+  }
+
+  /** A copy of the elements in row-major order. */
+  public double[] toArray() {
+    return data.clone();
+  }
+
+  /**
+   * The elements as integers, for tensors that hold indices or class labels.
+   *
+   * @throws IllegalArgumentException naming {@code what} if an element is not a whole number
+   */
+  public int[] toIntArray(String what) {
+    int[] out = new int[data.length];
+    for (int i = 0; i < data.length; i++) {
+      double v = data[i];
+      if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "%s: element %d of %s is %s, not a whole number", what, i, shape, v));
+      }
+      out[i] = (int) v;
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- element-wise
+
+  /** {@code f} applied to every element. */
+  public Tensor map(DoubleUnaryOperator f) {
+    Tensor out = fresh(shape);
+    Elementwise.map(data, f, out.data);
+    return out;
+  }
+
+  /** {@code f(this, other)} element by element, with broadcasting. */
+  public Tensor zip(Tensor other, DoubleBinaryOperator f) {
+    return zip("zip", other, f);
+  }
+
+  private Tensor zip(String op, Tensor other, DoubleBinaryOperator f) {
+    Shape s = Shape.broadcast(op, shape, other.shape);
+    Tensor out = fresh(s);
+    Elementwise.binary(data, shape.dims(), other.data, other.shape.dims(), s.dims(), f, out.data);
+    return out;
+  }
+
+  public Tensor add(Tensor other) {
+    return zip("add", other, Double::sum);
+  }
+
+  public Tensor sub(Tensor other) {
+    return zip("sub", other, (a, b) -> a - b);
+  }
+
+  public Tensor mul(Tensor other) {
+    return zip("mul", other, (a, b) -> a * b);
+  }
+
+  public Tensor div(Tensor other) {
+    return zip("div", other, (a, b) -> a / b);
+  }
+
+  /** Every element times {@code s}. */
+  public Tensor scale(double s) {
+    Tensor out = fresh(shape);
+    Elementwise.scale(data, s, out.data);
+    return out;
+  }
+
+  public Tensor neg() {
+    return scale(-1.0);
+  }
+
+  /** {@code mask != 0 ? a : b} element by element, all three broadcast together. */
+  public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+    Shape s = Shape.broadcast("where", Shape.broadcast("where", mask.shape, a.shape), b.shape);
+    Tensor out = fresh(s);
+    Elementwise.select(mask.data, mask.shape.dims(), a.data, a.shape.dims(), b.data, b.shape.dims(),
+        s.dims(), out.data);
+    return out;
+  }
+
+  /** This tensor repeated along broadcast axes to {@code target}. */
+  public Tensor broadcastTo(Shape target) {
+    if (!shape.broadcastsTo(target)) {
+      throw ShapeException.of("broadcastTo: %s does not broadcast to %s", shape, target);
+    }
+    if (shape.equals(target)) {
+      return this;
+    }
+    Tensor out = fresh(target);
+    Elementwise.expand(data, shape.dims(), target.dims(), out.data);
+    return out;
+  }
+
+  /** Sums over the axes along which {@code target} was broadcast to this shape: broadcasting's adjoint. */
+  public Tensor sumTo(Shape target) {
+    if (target.equals(shape)) {
+      return this;
+    }
+    if (!target.broadcastsTo(shape)) {
+      throw ShapeException.of("sumTo: %s does not broadcast to %s, so %s cannot be summed down to it",
+          target, shape, shape);
+    }
+    Tensor out = fresh(target);
+    Reduce.sumTo(data, shape.dims(), target.dims(), out.data);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- linear algebra
+
+  /** The matrix product; rank-3 operands are batches, and a rank-2 operand is reused across a batch. */
+  public Tensor matmul(Tensor b) {
+    return matmul(b, false, false);
+  }
+
+  /** {@code op(this)·op(b)} where {@code op} transposes the last two axes when asked. */
+  public Tensor matmul(Tensor b, boolean transA, boolean transB) {
+    MatMulShape g = MatMulShape.of("matmul", shape, transA, b.shape, transB);
+    Tensor out = fresh(g.out());
+    MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), data, g.aStride(), transA, b.data, g.bStride(), transB, out.data);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- layout
+
+  /** The same elements in a new shape of the same size. */
+  public Tensor reshape(Shape target) {
+    if (target.size() != shape.size()) {
+      throw ShapeException.of("reshape: cannot reshape %s (%d elements) to %s (%d elements)",
+          shape, shape.size(), target, target.size());
+    }
+    return new Tensor(target, data);
+  }
+
+  /** Axes reordered: axis {@code i} of the result is axis {@code perm[i]} of this tensor. */
+  public Tensor permute(int... perm) {
+    checkPermutation("permute", shape, perm);
+    int[] dims = shape.dims();
+    int[] outDims = new int[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      outDims[i] = dims[perm[i]];
+    }
+    Tensor out = fresh(Shape.of(outDims));
+    Layout.permute(data, dims, perm, out.data);
+    return out;
+  }
+
+  /** The last two axes swapped. */
+  public Tensor transpose() {
+    if (rank() < 2) {
+      throw ShapeException.of("transpose: needs rank ≥ 2, got %s", shape);
+    }
+    int[] perm = new int[rank()];
+    for (int i = 0; i < perm.length; i++) {
+      perm[i] = i;
+    }
+    perm[rank() - 2] = rank() - 1;
+    perm[rank() - 1] = rank() - 2;
+    return permute(perm);
+  }
+
+  /** Checks that {@code perm} is a permutation of {@code 0..rank-1}. */
+  public static void checkPermutation(String op, Shape shape, int[] perm) {
+    boolean[] seen = new boolean[perm.length];
+    boolean ok = perm.length == shape.rank();
+    for (int p : perm) {
+      ok = ok && p >= 0 && p < perm.length && !seen[p];
+      if (ok) {
+        seen[p] = true;
+      }
+    }
+    if (!ok) {
+      throw ShapeException.of("%s: %s is not a permutation of the %d axes of %s",
+          op, Arrays.toString(perm), shape.rank(), shape);
+    }
+  }
+
+  /** Tensors joined along {@code axis}; all other dimensions must agree. */
+  public static Tensor concat(int axis, List<Tensor> parts) {
+    Shape out = concatShape("concat", axis, parts.stream().map(Tensor::shape).toList());
+    int a = out.axis(axis);
+    Tensor t = fresh(out);
+    int start = 0;
+    for (Tensor p : parts) {
+      int pn = p.shape.dim(a);
+      Layout.place(p.data, out.outer(a), pn, out.inner(a), t.data, out.dim(a), start);
+      start += pn;
+    }
+    return t;
+  }
+
+  /** The shape of a concatenation, or a {@link ShapeException} naming the first part that disagrees. */
+  public static Shape concatShape(String op, int axis, List<Shape> parts) {
+    if (parts.isEmpty()) {
+      throw ShapeException.of("%s: needs at least one input", op);
+    }
+    Shape first = parts.get(0);
+    int a = first.axis(axis);
+    int total = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      Shape p = parts.get(i);
+      if (p.rank() != first.rank() || !p.withDim(a, 0).equals(first.withDim(a, 0))) {
+        throw ShapeException.of("%s along axis %d: input %d has shape %s, incompatible with input 0's %s",
+            op, axis, i, p, first);
+      }
+      total += p.dim(a);
+    }
+    return first.withDim(a, total);
+  }
+
+  /** Indices {@code [start, end)} along {@code axis}. */
+  public Tensor slice(int axis, int start, int end) {
+    int a = shape.axis(axis);
+    checkSlice("slice", shape, axis, start, end);
+    Tensor out = fresh(shape.withDim(a, end - start));
+    Layout.take(data, shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.data);
+    return out;
+  }
+
+  /** Checks {@code 0 ≤ start ≤ end ≤ dim(axis)}. */
+  public static void checkSlice(String op, Shape shape, int axis, int start, int end) {
+    int n = shape.dim(axis);
+    if (start < 0 || end > n || start > end) {
+      throw ShapeException.of("%s: range [%d, %d) is outside axis %d of %s (length %d)", op, start, end, axis, shape, n);
+    }
+  }
+
+  /** This tensor with {@code before} and {@code after} zeros added along {@code axis}. */
+  public Tensor pad(int axis, int before, int after) {
+    int a = shape.axis(axis);
+    Preconditions.checkArgument(before >= 0 && after >= 0, "pad: negative padding %s, %s", before, after);
+    Shape s = shape.withDim(a, shape.dim(a) + before + after);
+    Tensor out = fresh(s);
+    Layout.place(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data, s.dim(a), before);
+    return out;
+  }
+
+  /** Rows of this table (axis 0) picked by {@code rows}; the result has shape {@code rowsShape + dims[1:]}. */
+  public Tensor gatherRows(int[] rows, Shape rowsShape) {
+    Preconditions.checkArgument(rowsShape.size() == rows.length, "gatherRows: %s indices for shape %s", rows.length, rowsShape);
+    if (rank() < 1) {
+      throw ShapeException.of("gatherRows: the table must have rank ≥ 1, got %s", shape);
+    }
+    int v = shape.dim(0);
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] >= v) {
+        throw new IndexOutOfBoundsException(String.format(Locale.ROOT,
+            "gatherRows: index %d at position %d is outside the table's %d rows (table %s)", rows[i], i, v, shape));
+      }
+    }
+    int width = shape.inner(0);
+    Tensor out = fresh(rowsShape.append(shape.without(0).dims()));
+    Layout.gatherRows(data, width, rows, out.data);
+    return out;
+  }
+
+  /** The adjoint of {@link #gatherRows}: this tensor's rows added into a zero table of {@code tableShape}. */
+  public Tensor scatterAddRows(int[] rows, Shape tableShape) {
+    Tensor out = fresh(tableShape);
+    Layout.scatterAddRows(data, tableShape.inner(0), rows, out.data);
+    return out;
+  }
+
+  /** A one-hot encoding: shape {@code classesShape + [depth]}, 1 at each class index. */
+  public static Tensor oneHot(int[] classes, Shape classesShape, int depth) {
+    for (int i = 0; i < classes.length; i++) {
+      if (classes[i] < 0 || classes[i] >= depth) {
+        throw new IndexOutOfBoundsException(String.format(Locale.ROOT,
+            "oneHot: class %d at position %d is outside [0, %d)", classes[i], i, depth));
+      }
+    }
+    Tensor out = fresh(classesShape.append(depth));
+    Layout.oneHot(classes, depth, out.data);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** The sum of all elements, as a scalar. */
+  public Tensor sum() {
+    return new Tensor(Shape.scalar(), new double[] {Reduce.sum(data)});
+  }
+
+  /** Sums along {@code axis}, keeping it with length 1 when {@code keepDims}. */
+  public Tensor sum(int axis, boolean keepDims) {
+    int a = shape.axis(axis);
+    Tensor out = fresh(keepDims ? shape.withDim(a, 1) : shape.without(a));
+    Reduce.sumAxis(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    return out;
+  }
+
+  /** Maxima along {@code axis}, keeping it with length 1 when {@code keepDims}. */
+  public Tensor max(int axis, boolean keepDims) {
+    int a = shape.axis(axis);
+    if (shape.dim(a) == 0) {
+      throw ShapeException.of("max: axis %d of %s is empty", axis, shape);
+    }
+    Tensor out = fresh(keepDims ? shape.withDim(a, 1) : shape.without(a));
+    Reduce.maxAxis(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    return out;
+  }
+
+  /** {@code log(softmax(this))} along {@code axis}, computed stably. */
+  public Tensor logSoftmax(int axis) {
+    int a = shape.axis(axis);
+    Tensor out = fresh(shape);
+    Softmax.logSoftmax(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    return out;
+  }
+
+  /** For {@code this = logSoftmax(x, axis)}: the vector-Jacobian product {@code dy − softmax(x)·Σ dy}. */
+  public Tensor logSoftmaxVjp(Tensor dy, int axis) {
+    int a = shape.axis(axis);
+    Tensor out = fresh(shape);
+    Softmax.logSoftmaxBackward(dy.data, data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /** True when no element is NaN or infinite. */
+  public boolean isFinite() {
+    for (double v : data) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * True when the shapes are equal and every element satisfies
+   * {@code |a − b| ≤ atol + rtol·max(|a|, |b|)} (NaN never matches).
+   */
+  public boolean closeTo(Tensor other, double rtol, double atol) {
+    return mismatch(other, rtol, atol).isEmpty();
+  }
+
+  /** The first difference that breaks {@link #closeTo}, described for a test failure; empty when close. */
+  public Optional<String> mismatch(Tensor other, double rtol, double atol) {
+    if (!shape.equals(other.shape)) {
+      return Optional.of("shapes differ: " + shape + " vs " + other.shape);
+    }
+    for (int i = 0; i < data.length; i++) {
+      double a = data[i];
+      double b = other.data[i];
+      double tol = atol + rtol * Math.max(Math.abs(a), Math.abs(b));
+      if (!(Math.abs(a - b) <= tol) && !(a == b)) {
+        return Optional.of(String.format(Locale.ROOT, "element %d of %s: %s vs %s (|diff| %.3g > tolerance %.3g)",
+            i, shape, a, b, Math.abs(a - b), tol));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Tensor t && shape.equals(t.shape) && Arrays.equals(data, t.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * shape.hashCode() + Arrays.hashCode(data);
+  }
+
+  /** For example {@code Tensor[2×3] float64 [[1, 2, 3], [4, 5, 6]]}; long axes are elided with {@code …}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Tensor").append(shape).append(' ').append(dtype()).append(' ');
+    appendValues(sb, 0, 0);
+    return sb.toString();
+  }
+
+  private static final int EDGE = 3;
+
+  private void appendValues(StringBuilder sb, int axis, int offset) {
+    if (axis == shape.rank()) {
+      sb.append(formatNumber(data[offset]));
+      return;
+    }
+    int n = shape.dim(axis);
+    int stride = shape.inner(axis);
+    sb.append('[');
+    for (int i = 0; i < n; i++) {
+      if (n > 2 * EDGE && i == EDGE) {
+        sb.append("…, ");
+        i = n - EDGE;
+      }
+      appendValues(sb, axis + 1, offset + i * stride);
+      if (i < n - 1) {
+        sb.append(", ");
+      }
+    }
+    sb.append(']');
+  }
+
+  /** Up to five significant digits, trailing zeros dropped: {@code 1}, {@code 0.25}, {@code -3.1416e-05}. */
+  public static String formatNumber(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e6) {
+      return Long.toString((long) v);
+    }
+    if (!Double.isFinite(v)) {
+      return Double.toString(v);
+    }
+    String s = String.format(Locale.ROOT, "%.5g", v);
+    int e = s.indexOf('e');
+    String mantissa = e < 0 ? s : s.substring(0, e);
+    String exponent = e < 0 ? "" : s.substring(e);
+    if (mantissa.contains(".")) {
+      mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+    return mantissa + exponent;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.unfold.tensor.kernel;
+
+/**
+ * Copies that move elements without arithmetic: permutation of axes, concatenation, slicing,
+ * zero padding, row gathers and scatters, one-hot encoding. Axis operations view a tensor as
+ * {@code [outer × n × inner]}. Internal.
+ */
+public final class Layout {
+  private Layout() {}
+
+  /** {@code out} has dims {@code dims[perm[0]], dims[perm[1]], …}. */
+  public static void permute(double[] x, int[] dims, int[] perm, double[] out) {
+    int[] own = Odometer.strides(dims);
+    int[] outDims = new int[perm.length];
+    int[] s = new int[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      outDims[i] = dims[perm[i]];
+      s[i] = own[perm[i]];
+    }
+    int ls = Odometer.lastStride(s);
+    Odometer.walk(outDims, new int[][] {s}, (o, offs, n) -> {
+      int base = offs[0];
+      for (int i = 0; i < n; i++) {
+        out[o + i] = x[base + i * ls];
+      }
+    });
+  }
+
+  /**
+   * Copies {@code part} ({@code [outer × pn × inner]}) into {@code out} ({@code [outer × n × inner]})
+   * starting at index {@code start} of the middle axis.
+   */
+  public static void place(double[] part, int outer, int pn, int inner, double[] out, int n, int start) {
+    int block = pn * inner;
+    for (int o = 0; o < outer; o++) {
+      System.arraycopy(part, o * block, out, (o * n + start) * inner, block);
+    }
+  }
+
+  /** Copies indices {@code [start, start+pn)} of the middle axis of {@code x} into {@code out}. */
+  public static void take(double[] x, int outer, int n, int inner, int start, int pn, double[] out) {
+    int block = pn * inner;
+    for (int o = 0; o < outer; o++) {
+      System.arraycopy(x, (o * n + start) * inner, out, o * block, block);
+    }
+  }
+
+  /** {@code out[r] = table[rows[r]]} for rows of {@code width} elements. */
+  public static void gatherRows(double[] table, int width, int[] rows, double[] out) {
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(table, rows[r] * width, out, r * width, width);
+    }
+  }
+
+  /** {@code out[rows[r]] += src[r]}: the adjoint of {@link #gatherRows}; repeated rows add up. */
+  public static void scatterAddRows(double[] src, int width, int[] rows, double[] out) {
+    for (int r = 0; r < rows.length; r++) {
+      int o = rows[r] * width;
+      int s = r * width;
+      for (int i = 0; i < width; i++) {
+        out[o + i] += src[s + i];
+      }
+    }
+  }
+
+  /** {@code out[i, classes[i]] = 1} for a zeroed {@code out} of {@code classes.length × depth}. */
+  public static void oneHot(int[] classes, int depth, double[] out) {
+    for (int i = 0; i < classes.length; i++) {
+      out[i * depth + classes[i]] = 1.0;
+    }
+  }
+}
