@@ -141,10 +141,8 @@ public final class Graph {
 
   private RuntimeException inContext(Op op, Node[] in, RuntimeException e) {
     String msg = String.valueOf(e.getMessage());
-    String prefix = op.name() + ": ";
-    if (msg.startsWith(prefix)) {
-      msg = msg.substring(prefix.length());
-    }
+    // The op (or the tensor method it called) names itself first; the graph's prefix replaces that.
+    msg = msg.replaceFirst("^[A-Za-z_.]+: ", "");
     StringBuilder inputs = new StringBuilder();
     for (int i = 0; i < in.length; i++) {
       inputs.append(i == 0 ? "" : ", ").append(in[i].toString());

@@ -270,9 +270,10 @@ public final class Node {
   /** One-hot encoding of this node's whole-number class indices. */
   public Node oneHot(int depth) { return apply(new OneHot(depth), this); }
 
-  /** For example {@code #12 lstm/t=0/forget_gate sigmoid [4×32]}. */
+  /** For example {@code #12 lstm/t=0/forget_gate sigmoid [4×32]}; {@code #-} marks an unrecorded node. */
   @Override
   public String toString() {
-    return "#" + index + " " + path() + " " + opName() + " " + shape();
+    return "#" + (index >= 0 ? String.valueOf(index) : "-") + " " + path() + (name != null ? " " + opName() : "")
+        + " " + shape();
   }
 }
