@@ -17,17 +17,28 @@ public final class Softmax {
     for (int o = 0; o < outer; o++) {
       for (int i = 0; i < inner; i++) {
         int base = o * n * inner + i;
+        int argmax = 0;
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
-          max = Math.max(max, x[base + j * inner]);
+          double v = x[base + j * inner];
+          if (j == 0 || v > max) {
+            max = v;
+            argmax = j;
+          }
         }
-        double sum = 0;
+        // NOTE: the max's own term is exactly 1, so log Σ = log1p(Σ of the others): more
+        // accurate than log(1 + rest) when the others are small.
+        double rest = 0;
         for (int j = 0; j < n; j++) {
-          sum += Math.exp(x[base + j * inner] - max);
+          if (j != argmax) {
+            rest += Math.exp(x[base + j * inner] - max);
+          }
         }
-        double shift = max + Math.log(sum);
+        // Subtract the max before the log term: (x − max) is exact for nearby values, whereas
+        // x − (max + lse) would round lse to the ulp of max.
+        double lse = Math.log1p(rest);
         for (int j = 0; j < n; j++) {
-          out[base + j * inner] = x[base + j * inner] - shift;
+          out[base + j * inner] = (x[base + j * inner] - max) - lse;
         }
       }
     }
