@@ -1,0 +1,167 @@
+package dev.unfold.nn.cell;
+
+import com.google.common.base.Preconditions;
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.Node;
+import dev.unfold.graph.Parameter;
+import dev.unfold.nn.param.Init;
+import dev.unfold.nn.param.Params;
+import dev.unfold.tensor.Shape;
+import dev.unfold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The weights of a cell's k gates, {@code x·W_g + b_g} and {@code h·U_g (+ b_h,g)}, held either
+ * fused, one matrix for all gates as PyTorch stores them ({@code W} [in × k·hid], {@code U}
+ * [hid × k·hid], {@code b} [k·hid], optional {@code b_h} [k·hid]; one matmul computes every
+ * gate), or separate per gate ({@code W_f}, {@code U_f}, {@code b_f}, …). Either way callers get
+ * one pre-activation node per gate, so gate nodes look the same in dumps.
+ */
+public final class GateParams {
+  /** How gate weights are stored. */
+  public enum Layout {
+    /** One matrix for all gates, gates side by side in the given order (PyTorch's layout). */
+    FUSED,
+    /** One matrix per gate. */
+    SEPARATE
+  }
+
+  /** Initialisers of the three kinds of weight. */
+  public record Inits(Init input, Init recurrent, Function<String, Init> bias) {
+    /** Xavier-uniform input weights, orthogonal recurrent weights, zero biases. */
+    public static Inits defaults() {
+      return new Inits(Init.xavierUniform(), Init.orthogonal(), gate -> Init.zeros());
+    }
+
+    public Inits withBias(Function<String, Init> perGate) {
+      return new Inits(input, recurrent, perGate);
+    }
+  }
+
+  private final List<String> gates;
+  private final int in;
+  private final int hid;
+  private final Layout layout;
+  private final List<Parameter> w = new ArrayList<>();
+  private final List<Parameter> u = new ArrayList<>();
+  private final List<Parameter> b = new ArrayList<>();
+  private final List<Parameter> bh = new ArrayList<>();
+
+  /**
+   * Creates the weights under {@code p}.
+   *
+   * @param hiddenBias also create the recurrent bias {@code b_h} (PyTorch has both {@code bias_ih}
+   *     and {@code bias_hh}; its GRU needs {@code b_hn} on its own)
+   */
+  public GateParams(Params p, List<String> gates, int in, int hid, Layout layout, boolean hiddenBias, Inits inits) {
+    Preconditions.checkArgument(!gates.isEmpty() && in > 0 && hid > 0, "gates %s, input %s, hidden %s", gates, in, hid);
+    this.gates = List.copyOf(gates);
+    this.in = in;
+    this.hid = hid;
+    this.layout = layout;
+    int k = gates.size();
+    if (layout == Layout.FUSED) {
+      w.add(p.create("W", Shape.of(in, k * hid), inits.input()));
+      u.add(p.create("U", Shape.of(hid, k * hid), inits.recurrent()));
+      b.add(p.create("b", Shape.of(k * hid), perGateConcat(inits.bias())));
+      if (hiddenBias) {
+        bh.add(p.create("b_h", Shape.of(k * hid), Init.zeros()));
+      }
+    } else {
+      for (String gate : gates) {
+        w.add(p.create("W_" + gate, Shape.of(in, hid), inits.input()));
+        u.add(p.create("U_" + gate, Shape.of(hid, hid), inits.recurrent()));
+        b.add(p.create("b_" + gate, Shape.of(hid), inits.bias().apply(gate)));
+        if (hiddenBias) {
+          bh.add(p.create("b_h_" + gate, Shape.of(hid), Init.zeros()));
+        }
+      }
+    }
+  }
+
+  private Init perGateConcat(Function<String, Init> bias) {
+    return (rng, s) -> {
+      List<Tensor> parts = new ArrayList<>();
+      for (String gate : gates) {
+        parts.add(bias.apply(gate).create(rng, Shape.of(hid)));
+      }
+      return Tensor.concat(0, parts);
+    };
+  }
+
+  public List<String> gates() {
+    return gates;
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public int inputSize() {
+    return in;
+  }
+
+  public int hiddenSize() {
+    return hid;
+  }
+
+  /** {@code x·W_g + b_g} for every gate, in gate order. */
+  public List<Node> input(Graph g, Node x) {
+    if (layout == Layout.FUSED) {
+      return split(x.matmul(g.param(w.get(0))).add(g.param(b.get(0))), 0, gates.size());
+    }
+    List<Node> out = new ArrayList<>();
+    for (int i = 0; i < gates.size(); i++) {
+      out.add(x.matmul(g.param(w.get(i))).add(g.param(b.get(i))));
+    }
+    return out;
+  }
+
+  /** {@code h·U_g (+ b_h,g)} for every gate. */
+  public List<Node> hidden(Graph g, Node h) {
+    return hidden(g, h, 0, gates.size());
+  }
+
+  /** {@code h·U_g (+ b_h,g)} for the gates {@code [from, to)}; fused weights use one matmul for them all. */
+  public List<Node> hidden(Graph g, Node h, int from, int to) {
+    Preconditions.checkArgument(0 <= from && from < to && to <= gates.size(), "gate range [%s, %s)", from, to);
+    if (layout == Layout.FUSED) {
+      Node uNode = g.param(u.get(0));
+      if (from != 0 || to != gates.size()) {
+        uNode = uNode.slice(1, from * hid, to * hid);
+      }
+      Node pre = h.matmul(uNode);
+      if (!bh.isEmpty()) {
+        Node bNode = g.param(bh.get(0));
+        pre = pre.add(from != 0 || to != gates.size() ? bNode.slice(0, from * hid, to * hid) : bNode);
+      }
+      return split(pre, from, to);
+    }
+    List<Node> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      Node pre = h.matmul(g.param(u.get(i)));
+      out.add(bh.isEmpty() ? pre : pre.add(g.param(bh.get(i))));
+    }
+    return out;
+  }
+
+  private List<Node> split(Node fused, int from, int to) {
+    if (to - from == 1) {
+      return List.of(fused);
+    }
+    int[] sizes = new int[to - from];
+    java.util.Arrays.fill(sizes, hid);
+    return fused.split(1, sizes);
+  }
+
+  /** Every parameter, input weights first. */
+  public List<Parameter> parameters() {
+    List<Parameter> all = new ArrayList<>(w);
+    all.addAll(u);
+    all.addAll(b);
+    all.addAll(bh);
+    return all;
+  }
+}
