@@ -130,6 +130,10 @@ class CellGradientTest {
     c.add(layerCase("masked variable lengths [3, 5]: stacked gru", Lengths.class, mp2, new Stacked(List.of(
         new Unidirectional(new GruCell(mp2.child("l0"), IN, HID)), new Unidirectional(new GruCell(mp2.child("l1"), HID, HID)))),
         Lengths.of(3, 5), 37));
+    Params up = params("user", 38);
+    c.add(layerCase("user cell bidirectional and masked, lengths [2, 5]", MinimalGatedUnit.class, up,
+        new Bidirectional(new MinimalGatedUnit(up.child("f"), IN, HID), new MinimalGatedUnit(up.child("b"), IN, HID),
+            Bidirectional.Merge.CONCAT), Lengths.of(2, 5), 39));
     return c;
   }
 
@@ -159,29 +163,5 @@ class CellGradientTest {
     Set<String> covered = cases().stream().map(c -> c.covers().getSimpleName()).collect(Collectors.toCollection(TreeSet::new));
     cells.removeAll(covered);
     assertEquals(Set.of(), cells, "cells without a gradient-check case");
-  }
-
-  /** Minimal gated unit (Zhou et al. 2016), the custom cell of the docs: one gate, about a dozen lines. */
-  static final class MinimalGatedUnit implements RecurrentCell {
-    private final Parameter wf, uf, bf, wh, uh, bh;
-
-    MinimalGatedUnit(Params p, int in, int hid) {
-      wf = p.create("W_f", dev.unfold.tensor.Shape.of(in, hid), Init.xavierUniform());
-      uf = p.create("U_f", dev.unfold.tensor.Shape.of(hid, hid), Init.orthogonal());
-      bf = p.create("b_f", dev.unfold.tensor.Shape.of(hid), Init.constant(1));
-      wh = p.create("W_h", dev.unfold.tensor.Shape.of(in, hid), Init.xavierUniform());
-      uh = p.create("U_h", dev.unfold.tensor.Shape.of(hid, hid), Init.orthogonal());
-      bh = p.create("b_h", dev.unfold.tensor.Shape.of(hid), Init.zeros());
-    }
-
-    @Override public int inputSize() { return wf.shape().dim(0); }
-    @Override public List<Integer> stateSizes() { return List.of(wf.shape().dim(1)); }
-
-    @Override public State step(Graph g, Node x, State prev) {
-      Node h = prev.h();
-      Node f = x.matmul(g.param(wf)).add(h.matmul(g.param(uf))).add(g.param(bf)).sigmoid().named("forget_gate");
-      Node cand = x.matmul(g.param(wh)).add(f.mul(h).matmul(g.param(uh))).add(g.param(bh)).tanh().named("candidate");
-      return State.of(h.add(f.mul(cand.sub(h))).named("h"));
-    }
   }
 }
