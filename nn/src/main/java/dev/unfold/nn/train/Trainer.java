@@ -81,10 +81,16 @@ public final class Trainer<E> {
     return history;
   }
 
-  /** The examples held out for validation and those trained on, split reproducibly by the seed. */
+  /**
+   * The examples held out for validation and those trained on, split reproducibly by the seed;
+   * without validation, every example in its given order.
+   */
   public record Split<E>(List<E> train, List<E> validation) {}
 
   public Split<E> split(List<E> examples) {
+    if (config.validationFraction() == 0) {
+      return new Split<>(List.copyOf(examples), List.of());  // keep the order: streams rely on it
+    }
     List<E> shuffled = new ArrayList<>(examples);
     Collections.shuffle(shuffled, new Random(config.seed()));
     int val = (int) Math.round(examples.size() * config.validationFraction());
