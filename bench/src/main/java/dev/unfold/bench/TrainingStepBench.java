@@ -26,13 +26,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * so {@code step − baseline} is the cost of recording, backward and the update. {@code dtype}
  * has only {@code float64}: float32 tensors are not implemented yet.
  *
- * <p>Run: {@code mvn -q -B -DskipTests package -pl bench -am && java -jar bench/target/benchmarks.jar TrainingStepBench}
+ * <p>The fork runs with a fixed, pre-touched 3 GB heap: a std step allocates about 450 MB and keeps
+ * every forward value alive until backward, and with G1's default small, growing heap the
+ * collector's copying and the paging-in of new heap dominated the time (see bench/README.md).
+ *
+ * <p>Run: {@code mvn -q -B -DskipTests package -pl bench -am && java -jar bench/target/benchmarks.jar TrainingStepBench -prof gc}
+ * (a {@code -jvmArgsAppend} on the command line replaces the fork's flags: repeat them in it).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-@Warmup(iterations = 4, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TrainingStepBench {
   @Param({"rnn", "gru", "lstm"})

@@ -1,6 +1,5 @@
 package dev.unfold.tensor;
 
-import com.google.common.base.Preconditions;
 import java.util.Arrays;
 
 /**
@@ -18,7 +17,10 @@ public final class Shape {
     long n = 1;
     for (int d : dims) {
       n *= d;
-      Preconditions.checkArgument(n <= Integer.MAX_VALUE, "shape %s has more than 2^31-1 elements", Arrays.toString(dims));
+      // NOTE: the message is built only on failure; formatting it eagerly cost a string per shape.
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " has more than 2^31-1 elements");
+      }
     }
     this.size = (int) n;
   }
