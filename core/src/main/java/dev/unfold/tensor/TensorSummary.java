@@ -97,10 +97,11 @@ public record TensorSummary(int count, int nan, int inf, double min, double mean
         nan + o.nan > 0 ? Double.NaN : Math.hypot(norm, o.norm));
   }
 
-  /** For example {@code min/mean/max -1/0.25/3, 0 NaN, 0 Inf, ‖·‖ 3.3}. */
+  /** For example {@code min/mean/max -1/0.25/3, 0 NaN, 0 Inf, ‖·‖ 3.3}, or {@code no finite element, 2 NaN, …}. */
   @Override
   public String toString() {
-    return "min/mean/max " + Tensor.formatNumber(min) + "/" + Tensor.formatNumber(mean) + "/"
-        + Tensor.formatNumber(max) + ", " + nan + " NaN, " + inf + " Inf, ‖·‖ " + Tensor.formatNumber(norm);
+    String range = finite() == 0 ? "no finite element"
+        : "min/mean/max " + Tensor.formatNumber(min) + "/" + Tensor.formatNumber(mean) + "/" + Tensor.formatNumber(max);
+    return range + ", " + nan + " NaN, " + inf + " Inf, ‖·‖ " + Tensor.formatNumber(norm);
   }
 }

@@ -25,6 +25,9 @@ class TensorSummaryTest {
   void noFiniteElementLeavesMinMeanMaxUndefined() {
     TensorSummary s = TensorSummary.of(Tensors.vector(Double.NaN));
     assertEquals(List.of(Double.NaN, Double.NaN, Double.NaN), List.of(s.min(), s.mean(), s.max()));
+    assertEquals("no finite element, 1 NaN, 0 Inf, ‖·‖ NaN", s.toString());
+    assertEquals("min/mean/max -2/1/4, 0 NaN, 1 Inf, ‖·‖ Infinity",
+        TensorSummary.of(Tensors.vector(-2, 4, Double.POSITIVE_INFINITY)).toString());
     assertEquals(0, TensorSummary.of(Tensors.zeros(0)).count());
   }
 
