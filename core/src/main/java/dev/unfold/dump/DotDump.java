@@ -44,7 +44,7 @@ final class DotDump {
     Cluster root = new Cluster("", "");
     Set<Integer> ids = new HashSet<>();
     for (DumpNode n : shown) {
-      String scope = n.isParameter() ? FoldedView.withoutTimeSteps(n.scope()) : n.scope();
+      String scope = n.isParameter() ? StepScope.outsideTime(n.scope()).folded() : n.scope();
       List<String> fields = new ArrayList<>();
       fields.add("#" + n.id() + (n.name().isEmpty() ? "" : " " + n.name()));
       fields.add(n.op());

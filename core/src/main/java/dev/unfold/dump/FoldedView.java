@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * An unrolled graph folded back into one copy of its recurrent cell, derived from the scopes
@@ -82,27 +81,28 @@ public final class FoldedView {
     Map<String, Builder> builders = new LinkedHashMap<>();
     Map<String, Integer> occurrences = new HashMap<>();
     Map<Integer, Builder> owner = new HashMap<>();
-    Map<Integer, Place> places = new HashMap<>();
+    Map<Integer, StepScope> places = new HashMap<>();
     for (DumpNode n : snapshot.selected(options)) {
-      Place p = Place.of(n);
+      // A parameter leaf is made in whichever step first used it, yet it is shared by all.
+      StepScope p = n.isParameter() ? StepScope.outsideTime(n.scope()) : StepScope.of(n.scope());
       int occurrence = occurrences.merge(n.scope() + '\n' + n.label() + '\n' + n.op(), 1, Integer::sum) - 1;
-      String key = p.foldedScope + '\n' + n.label() + '\n' + n.op() + '\n' + occurrence;
+      String key = p.folded() + '\n' + n.label() + '\n' + n.op() + '\n' + occurrence;
       Builder b = builders.computeIfAbsent(key, k -> new Builder(builders.size(), p, n));
-      b.add(n, p.step);
+      b.add(n, p.step());
       owner.put(n.id(), b);
       places.put(n.id(), p);
     }
     Map<List<Integer>, FoldedEdge> edges = new LinkedHashMap<>();
     for (DumpNode n : snapshot.selected(options)) {
-      Place to = places.get(n.id());
+      StepScope to = places.get(n.id());
       for (int in : n.inputs()) {
         Builder source = owner.get(in);
         if (source == null) {
           continue;  // filtered out
         }
-        Place from = places.get(in);
-        boolean sameAxis = from.step >= 0 && to.step >= 0 && from.axis.equals(to.axis);
-        int delay = sameAxis ? to.step - from.step : 0;
+        StepScope from = places.get(in);
+        boolean sameAxis = from.inTime() && to.inTime() && from.axis().equals(to.axis());
+        int delay = sameAxis ? to.step() - from.step() : 0;
         int target = owner.get(n.id()).index;
         String label = delay == 0 ? "" : source.label + "(t" + (delay > 0 ? "−" : "+") + Math.abs(delay) + ")";
         edges.putIfAbsent(List.of(source.index, target, delay), new FoldedEdge(source.index, target, delay, label));
@@ -121,48 +121,9 @@ public final class FoldedView {
     return edges;
   }
 
-  /** Where a scope sits in time: its innermost time step, the time axis and the folded scopes. */
-  private record Place(int step, String axis, String foldedScope, String drawnScope) {
-    static Place of(DumpNode n) {
-      String scope = n.scope();
-      if (n.isParameter()) {
-        // A parameter leaf is made in whichever step first used it, yet it is shared by all.
-        String outside = withoutTimeSteps(scope);
-        return new Place(-1, "", outside, outside);
-      }
-      if (scope.isEmpty()) {
-        return new Place(-1, "", "", "");
-      }
-      String[] segs = scope.split("/");
-      for (int k = segs.length - 1; k >= 0; k--) {
-        OptionalInt t = TimeStep.parse(segs[k]);
-        if (t.isPresent()) {
-          List<String> removed = new ArrayList<>(List.of(segs));
-          removed.remove(k);
-          String[] drawn = segs.clone();
-          drawn[k] = "t=*";
-          return new Place(t.getAsInt(), String.join("/", List.of(segs).subList(0, k)),
-              String.join("/", removed), String.join("/", drawn));
-        }
-      }
-      return new Place(-1, "", scope, scope);
-    }
-  }
-
-  /** {@code scope} with every time-step segment removed: where a parameter leaf belongs. */
-  static String withoutTimeSteps(String scope) {
-    List<String> kept = new ArrayList<>();
-    for (String seg : scope.split("/")) {
-      if (!seg.isEmpty() && TimeStep.parse(seg).isEmpty()) {
-        kept.add(seg);
-      }
-    }
-    return String.join("/", kept);
-  }
-
   private static final class Builder {
     final int index;
-    final Place place;
+    final StepScope place;
     final DumpNode first;
     final String label;
     final LinkedHashSet<Integer> steps = new LinkedHashSet<>();
@@ -172,7 +133,7 @@ public final class FoldedView {
     boolean valueMissing;
     TensorSummary grad;
 
-    Builder(int index, Place place, DumpNode first) {
+    Builder(int index, StepScope place, DumpNode first) {
       this.index = index;
       this.place = place;
       this.first = first;
@@ -194,8 +155,8 @@ public final class FoldedView {
     }
 
     FoldedNode build() {
-      String path = place.foldedScope.isEmpty() ? label : place.foldedScope + "/" + label;
-      return new FoldedNode(index, path, place.drawnScope, label, first.op(), first.kind(),
+      String path = place.folded().isEmpty() ? label : place.folded() + "/" + label;
+      return new FoldedNode(index, path, place.drawn(), label, first.op(), first.kind(),
           steps.stream().sorted().toList(), members, List.copyOf(shapes),
           valueMissing ? Optional.empty() : Optional.ofNullable(value), Optional.ofNullable(grad));
     }

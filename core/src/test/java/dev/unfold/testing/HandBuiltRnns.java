@@ -27,10 +27,15 @@ public final class HandBuiltRnns {
    * states named {@code state}; weights uniform in (−scale, scale) (recurrent ones too), inputs in (−1, 1).
    */
   public static Unrolled elman(int steps, int in, int hidden, double scale, String state) {
+    return elman(steps, in, hidden, scale, 0, state);
+  }
+
+  /** The same with {@code bias} added to every element of b_a (uniform in (−0.1, 0.1) otherwise). */
+  public static Unrolled elman(int steps, int in, int hidden, double scale, double bias, String state) {
     Graph g = new Graph();
     Parameter wax = new Parameter("W_ax", Values.signed(1, in, hidden).scale(scale));
     Parameter waa = new Parameter("W_aa", Values.signed(2, hidden, hidden).scale(scale));
-    Parameter ba = new Parameter("b_a", Values.signed(3, hidden).scale(0.1));
+    Parameter ba = new Parameter("b_a", Values.signed(3, hidden).scale(0.1).add(Tensors.scalar(bias)));
     List<Node> states = new ArrayList<>();
     try (Scope rnn = g.scope("rnn")) {
       Node wAx = g.param(wax);
