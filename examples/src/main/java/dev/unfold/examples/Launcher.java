@@ -1,5 +1,6 @@
 package dev.unfold.examples;
 
+import dev.unfold.examples.charlm.CharLm;
 import dev.unfold.examples.demo.FitDemo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 /** The {@code ./unfold} command: one subcommand per runnable example. */
 @Command(name = "unfold", mixinStandardHelpOptions = true, version = "unfold 0.1.0-SNAPSHOT",
     description = "Runnable Unfold models.",
-    subcommands = {Launcher.Demo.class})
+    subcommands = {CharLm.class, Launcher.Demo.class})
 public final class Launcher implements Runnable {
 
   public static void main(String[] args) {
