@@ -22,7 +22,7 @@ final class DotDump {
   private DotDump() {}
 
   static void write(GraphSnapshot s, DumpOptions o, Appendable out) throws IOException {
-    String title = "graph: " + s.nodeCount() + " nodes, " + s.parameterCount() + " parameters"
+    String title = "graph: " + Format.count(s.nodeCount(), "node") + ", " + Format.count(s.parameterCount(), "parameter")
         + (o.filtered() ? "; showing " + o.describeFilter() : "")
         + (o.view() == DumpOptions.View.FOLDED ? "; folded" : "");
     out.append("digraph unfold {\n")

@@ -45,6 +45,11 @@ final class Format {
     sb.append(']');
   }
 
+  /** {@code 1 node}, {@code 24 nodes}. */
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** {@code #3,#5}, or {@code -} for none. */
   static String ids(List<Integer> ids) {
     if (ids.isEmpty()) {

@@ -15,8 +15,8 @@ final class TextDump {
 
   static void write(GraphSnapshot s, DumpOptions o, Appendable out) throws IOException {
     List<DumpNode> shown = s.selected(o);
-    out.append("graph: ").append(String.valueOf(s.nodeCount())).append(" nodes, ")
-        .append(String.valueOf(s.parameterCount())).append(" parameters");
+    out.append("graph: ").append(Format.count(s.nodeCount(), "node")).append(", ")
+        .append(Format.count(s.parameterCount(), "parameter"));
     if (o.filtered()) {
       out.append("; showing ").append(String.valueOf(shown.size())).append(" (").append(o.describeFilter()).append(')');
     }
@@ -50,7 +50,7 @@ final class TextDump {
   }
 
   private static void writeFolded(FoldedView v, DumpOptions o, Appendable out) throws IOException {
-    out.append("; folded into ").append(String.valueOf(v.nodes().size())).append(" nodes\n");
+    out.append("; folded into ").append(Format.count(v.nodes().size(), "node")).append('\n');
     List<List<String>> inputs = new ArrayList<>();
     for (int i = 0; i < v.nodes().size(); i++) {
       inputs.add(new ArrayList<>());
