@@ -66,13 +66,17 @@ public final class Charts {
     HeatMapChart chart = new HeatMapChartBuilder().width(80 + 40 * columnLabels.size()).height(120 + 32 * rowLabels.size())
         .title(title).build();
     chart.getStyler().setShowValue(false);
+    // NOTE: XChart draws the first row at the bottom; rows are reversed so the first reads at the top.
     List<Number[]> cells = new ArrayList<>();
-    for (int r = 0; r < values.length; r++) {
+    int rows = values.length;
+    for (int r = 0; r < rows; r++) {
       for (int c = 0; c < values[r].length; c++) {
-        cells.add(new Number[] {c, r, values[r][c]});
+        cells.add(new Number[] {c, rows - 1 - r, values[r][c]});
       }
     }
-    chart.addSeries("attention", columnLabels, rowLabels, cells);
+    List<String> bottomUp = new ArrayList<>(rowLabels);
+    java.util.Collections.reverse(bottomUp);
+    chart.addSeries("attention", columnLabels, bottomUp, cells);
     chart.getStyler().setMin(0).setMax(1);
     write(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG), png);
   }
