@@ -55,6 +55,10 @@ final class Format {
     if (ids.isEmpty()) {
       return "-";
     }
+    if (ids.size() > 4) {
+      // NOTE: a concatenation over many steps would otherwise widen the column for every row.
+      return "#" + ids.get(0) + ",#" + ids.get(1) + ",…,#" + ids.get(ids.size() - 1) + " (" + ids.size() + ")";
+    }
     StringBuilder sb = new StringBuilder();
     for (int id : ids) {
       sb.append(sb.length() == 0 ? "#" : ",#").append(id);

@@ -86,8 +86,11 @@ public final class Graph {
 
   private Node leaf(Node.Kind kind, Tensor value, Parameter p, String name, boolean requiresGrad) {
     Preconditions.checkNotNull(value, "leaf value");
+    // NOTE: a parameter belongs to no time step: its one leaf sits at the root scope, wherever
+    // it is first used, so dumps show one W rather than "t=0/W".
+    Scope scope = kind == Node.Kind.PARAMETER ? root : current;
     Node n = new Node(this, gradEnabled ? tape.size() : -1, kind, null, new Node[0], value, null,
-        requiresGrad, current, p, name);
+        requiresGrad, scope, p, name);
     if (anomalyDetection && !value.isFinite()) {
       throw AnomalyException.forward(n);
     }

@@ -20,7 +20,7 @@ class DumpRenderTest {
     List<String> lines = ELMAN.dot().lines().map(String::trim).toList();
     List<String> wAa = lines.stream().filter(l -> l.startsWith("n1 [")).toList();
     assertEquals(1, wAa.size());
-    assertTrue(wAa.get(0).contains("#1 W_aa|param|[3×3]") && wAa.get(0).contains("style=\"filled,bold\""), wAa.get(0));
+    assertTrue(wAa.get(0).contains("#1 rnn/W_aa|param|[3×3]") && wAa.get(0).contains("style=\"filled,bold\""), wAa.get(0));
     // a_{t−1}·W_aa at t=0, 1, 2 are nodes #6, #12, #18.
     assertEquals(List.of("n1 -> n6;", "n1 -> n12;", "n1 -> n18;"), lines.stream().filter(l -> l.startsWith("n1 ->")).toList());
     assertEquals(3, lines.stream().filter(l -> l.contains("style=\"filled,bold\"")).count(), "three parameters");

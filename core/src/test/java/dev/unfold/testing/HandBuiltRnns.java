@@ -33,9 +33,9 @@ public final class HandBuiltRnns {
   /** The same with {@code bias} added to every element of b_a (uniform in (−0.1, 0.1) otherwise). */
   public static Unrolled elman(int steps, int in, int hidden, double scale, double bias, String state) {
     Graph g = new Graph();
-    Parameter wax = new Parameter("W_ax", Values.signed(1, in, hidden).scale(scale));
-    Parameter waa = new Parameter("W_aa", Values.signed(2, hidden, hidden).scale(scale));
-    Parameter ba = new Parameter("b_a", Values.signed(3, hidden).scale(0.1).add(Tensors.scalar(bias)));
+    Parameter wax = new Parameter("rnn/W_ax", Values.signed(1, in, hidden).scale(scale));
+    Parameter waa = new Parameter("rnn/W_aa", Values.signed(2, hidden, hidden).scale(scale));
+    Parameter ba = new Parameter("rnn/b_a", Values.signed(3, hidden).scale(0.1).add(Tensors.scalar(bias)));
     List<Node> states = new ArrayList<>();
     try (Scope rnn = g.scope("rnn")) {
       Node wAx = g.param(wax);
@@ -70,9 +70,9 @@ public final class HandBuiltRnns {
       for (int k = 0; k < gates.length; k++) {
         String suffix = gates[k].substring(0, 1);
         w[k] = new Node[] {
-          g.param(new Parameter("W_" + suffix, Values.signed(10 + k, in, hidden).scale(0.5))),
-          g.param(new Parameter("U_" + suffix, Values.signed(20 + k, hidden, hidden).scale(0.5))),
-          g.param(new Parameter("b_" + suffix, Values.signed(30 + k, hidden).scale(0.1)))
+          g.param(new Parameter("lstm/W_" + suffix, Values.signed(10 + k, in, hidden).scale(0.5))),
+          g.param(new Parameter("lstm/U_" + suffix, Values.signed(20 + k, hidden, hidden).scale(0.5))),
+          g.param(new Parameter("lstm/b_" + suffix, Values.signed(30 + k, hidden).scale(0.1)))
         };
       }
       Node h = g.constant("h0", Tensors.zeros(1, hidden));
