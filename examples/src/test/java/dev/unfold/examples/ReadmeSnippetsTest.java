@@ -17,7 +17,7 @@ import dev.unfold.nn.cell.State;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.param.Init;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.Bidirectional;
@@ -80,7 +80,7 @@ class ReadmeSnippetsTest {
     Params params = Params.seeded("model", 42);
     LeakyCell cell = new LeakyCell(params.child("leaky"), 1, 16);
     Linear head = new Linear(params.child("head"), 16, 1);
-    Adam adam = new Adam(params.all(), 0.01);
+    Optimizer adam = Optimizer.adam(params.all(), 0.01);
     Well19937c rng = new Well19937c(7);
     for (int step = 1; step <= 300; step++) {
       Tensor xs = Tensors.uniform(rng, Shape.of(10, 32, 1), -1, 1);  // [T×B×features]

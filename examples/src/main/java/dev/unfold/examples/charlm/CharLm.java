@@ -12,7 +12,7 @@ import dev.unfold.nn.decode.Decoding;
 import dev.unfold.nn.decode.StopRule;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.seq.TruncatedBptt;
 import dev.unfold.nn.train.Callback;
@@ -115,7 +115,7 @@ public final class CharLm implements Callable<Integer> {
       return new TruncatedBpttStream.Result(Losses.softmaxCrossEntropy(g, f.logits(), targets, LossOptions.mean()), f.last());
     });
     int chunks = task.chunks().size();
-    Adam adam = new Adam(model.params().all(), lr);
+    Optimizer adam = Optimizer.adam(model.params().all(), lr);
     TrainerConfig config = TrainerConfig.defaults().withEpochs((steps + chunks - 1) / chunks).withMaxSteps(steps)
         .withBatchSize(1).withShuffle(false).withClipNorm(5).withSeed(common.seed)
         .withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO).withLogEvery(50)

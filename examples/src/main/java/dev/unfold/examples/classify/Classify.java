@@ -13,7 +13,7 @@ import dev.unfold.nn.layer.Embedding;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.Bidirectional;
@@ -77,7 +77,7 @@ public final class Classify implements Callable<Integer>, TrainingTask<Reviews.R
     Well19937c rng = new Well19937c(common.seed);
     List<Reviews.Review> train = Reviews.generate(rng, 4000);
     List<Reviews.Review> test = Reviews.generate(rng, 500);
-    Trainer<Reviews.Review> trainer = new Trainer<>(this, new Adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
+    Trainer<Reviews.Review> trainer = new Trainer<>(this, Optimizer.adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withEpochs(100).withMaxSteps(common.steps(400)).withBatchSize(32).withValidation(0.1)
             .withSeed(common.seed).withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO)
             .withMetricsCsv(dir.resolve("metrics.csv")));

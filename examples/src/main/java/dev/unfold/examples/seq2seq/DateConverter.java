@@ -15,7 +15,7 @@ import dev.unfold.nn.decode.StopRule;
 import dev.unfold.nn.layer.Embedding;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.Bidirectional;
@@ -89,7 +89,7 @@ public final class DateConverter implements Callable<Integer>, TrainingTask<Date
     Well19937c rng = new Well19937c(common.seed);
     List<Dates.Pair> train = Dates.generate(rng, 20_000);
     List<Dates.Pair> test = Dates.generate(rng, 500);
-    Trainer<Dates.Pair> trainer = new Trainer<>(this, new Adam(p.all(), 0.005), LearningRateSchedule.constant(0.005),
+    Trainer<Dates.Pair> trainer = new Trainer<>(this, Optimizer.adam(p.all(), 0.005), LearningRateSchedule.constant(0.005),
         TrainerConfig.defaults().withEpochs(100).withMaxSteps(common.steps(1200)).withBatchSize(32).withClipNorm(5)
             .withSeed(common.seed).withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO)
             .withMetricsCsv(dir.resolve("metrics.csv")));

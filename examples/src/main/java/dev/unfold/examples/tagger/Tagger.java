@@ -12,7 +12,7 @@ import dev.unfold.nn.layer.Embedding;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.Bidirectional;
@@ -74,7 +74,7 @@ public final class Tagger implements Callable<Integer>, TrainingTask<NameData.Se
     List<NameData.Sentence> train = NameData.generate(rng, 4000, true);
     List<NameData.Sentence> test = NameData.generate(rng, 500, false);
     int steps = common.steps(400);
-    Trainer<NameData.Sentence> trainer = new Trainer<>(this, new Adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
+    Trainer<NameData.Sentence> trainer = new Trainer<>(this, Optimizer.adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withEpochs(100).withMaxSteps(steps).withBatchSize(32).withValidation(0.1).withSeed(common.seed)
             .withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO).withMetricsCsv(dir.resolve("metrics.csv")));
     trainer.output(out);

@@ -12,7 +12,7 @@ import dev.unfold.nn.layer.Activation;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.Unroller;
@@ -191,7 +191,7 @@ public final class Textbook implements Callable<Integer> {
   }
 
   private History train(TrainingTask<Example> task, Params params, List<Example> train, int steps, Path csv) {
-    Trainer<Example> t = new Trainer<>(task, new Adam(params.all(), 0.01), LearningRateSchedule.constant(0.01),
+    Trainer<Example> t = new Trainer<>(task, Optimizer.adam(params.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withEpochs(100).withMaxSteps(steps).withBatchSize(32).withSeed(common.seed)
             .withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO).withMetricsCsv(csv));
     t.output(out);

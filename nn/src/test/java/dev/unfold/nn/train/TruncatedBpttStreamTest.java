@@ -11,7 +11,7 @@ import dev.unfold.nn.cell.State;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.TruncatedBptt;
@@ -44,7 +44,7 @@ class TruncatedBpttStreamTest {
       Node loss = Losses.meanSquaredError(g, pred, wave.slice(0, chunk.start() + 1, chunk.end() + 1), LossOptions.mean());
       return new TruncatedBpttStream.Result(loss, u.last());
     });
-    Trainer<TruncatedBptt.Chunk> t = new Trainer<>(stream, new Adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
+    Trainer<TruncatedBptt.Chunk> t = new Trainer<>(stream, Optimizer.adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withEpochs(8).withBatchSize(1).withShuffle(false).withProgress(Progress.Mode.QUIET));
     History h = t.fit(stream.chunks());
     assertEquals(8 * 30, h.steps().size());
