@@ -108,7 +108,7 @@ public final class CharLm implements Callable<Integer> {
         + "BPTT %d; %d steps%n", cell, hidden, embed, corpus.size(), train.length, batch, bptt, steps);
     out.print(model.params().summary());
 
-    TruncatedBpttStream task = new TruncatedBpttStream(streamLength - 1, bptt, (g, chunk, carried, metrics) -> {
+    TruncatedBpttStream task = new TruncatedBpttStream(streamLength - 1, bptt, batch, (g, chunk, carried, metrics) -> {
       State init = carried.orElseGet(() -> model.zeroState(g, batch));
       CharModel.Forward f = model.forward(g, streams.slice(0, chunk.start(), chunk.end()), init);
       Tensor targets = streams.slice(0, chunk.start() + 1, chunk.end() + 1);

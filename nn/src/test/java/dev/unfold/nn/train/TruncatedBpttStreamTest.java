@@ -36,7 +36,7 @@ class TruncatedBpttStreamTest {
     ElmanCell cell = new ElmanCell(p.child("rnn"), 1, 12);
     Linear head = new Linear(p.child("head"), 12, 1);
     List<State> initialsSeen = new ArrayList<>();
-    TruncatedBpttStream stream = new TruncatedBpttStream(length, 20, (g, chunk, carried, metrics) -> {
+    TruncatedBpttStream stream = new TruncatedBpttStream(length, 20, 1, (g, chunk, carried, metrics) -> {
       State init = carried.orElseGet(() -> State.zeros(g, cell, 1));
       initialsSeen.add(init);
       Unrolled u = Unroller.unroll(g, cell, g.constant(wave.slice(0, chunk.start(), chunk.end())), init);
@@ -58,7 +58,7 @@ class TruncatedBpttStreamTest {
 
   @Test
   void outOfOrderChunksAreAnError() {
-    TruncatedBpttStream s = new TruncatedBpttStream(10, 5, (g, c, carried, m) ->
+    TruncatedBpttStream s = new TruncatedBpttStream(10, 5, 1, (g, c, carried, m) ->
         new TruncatedBpttStream.Result(g.variable("w", Tensors.scalar(1)).square(), State.of(g.constant(Tensors.zeros(1, 1)))));
     Graph g = new Graph();
     IllegalStateException e = assertThrows(IllegalStateException.class,
