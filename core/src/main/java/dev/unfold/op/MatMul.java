@@ -21,9 +21,15 @@ public final class MatMul implements BinaryOp {
   @Override public Tensor forward(Tensor a, Tensor b) { return a.matmul(b); }
 
   @Override public Tensor[] backward(Tensor dz, Tensor z, Tensor a, Tensor b) {
-    return new Tensor[] {
-      dz.matmul(b, false, true).sumTo(a.shape()),
-      a.matmul(dz, true, false).sumTo(b.shape())
-    };
+    Tensor db;
+    if (a.rank() == 3 && b.rank() == 2) {
+      // NOTE: for a batch [B×n×k] against one shared b, db = Σ_p a_pᵀ·dz_p is a single product
+      // over B·n rows; as B separate products it would materialise B partial gradients to sum.
+      int rows = a.shape().dim(0) * a.shape().dim(1);
+      db = a.reshape(Shape.of(rows, a.shape().dim(2))).matmul(dz.reshape(Shape.of(rows, dz.shape().dim(2))), true, false);
+    } else {
+      db = a.matmul(dz, true, false).sumTo(b.shape());
+    }
+    return new Tensor[] {dz.matmul(b, false, true).sumTo(a.shape()), db};
   }
 }

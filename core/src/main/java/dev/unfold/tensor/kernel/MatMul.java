@@ -1,9 +1,17 @@
 package dev.unfold.tensor.kernel;
 
+import java.util.Arrays;
+
 /**
  * Batched matrix products {@code C_p = op(A_p) · op(B_p)} where {@code op} is the identity or
- * the transpose. Plain loops ordered for contiguous inner access; the place for blocking and
- * SIMD later. Internal.
+ * the transpose. Internal.
+ *
+ * <p>Every element of C is a chain of fused multiply-adds over the inner dimension in index
+ * order, {@code c = fma(a_i0, b_0j, 0); c = fma(a_i1, b_1j, c); …}, whichever path computes it:
+ * the blocked SIMD kernels of {@link VectorMatMul} (when {@link Kernels#vectorized()}), or the
+ * plain loops here. So the two paths, and any number of threads, give the same bits. The one
+ * exception: {@code A·Bᵀ} with fewer than 8 rows runs on SIMD dot products whose partial sums
+ * are added lane by lane, a different (equally accurate) rounding.
  */
 public final class MatMul {
   private MatMul() {}
@@ -20,40 +28,53 @@ public final class MatMul {
   public static void multiply(int batch, int n, int k, int m,
       double[] a, int aBatchStride, boolean transA,
       double[] b, int bBatchStride, boolean transB, double[] c) {
+    if (batch > 1 && bBatchStride == 0 && aBatchStride != 0 && !transA) {
+      // NOTE: a batch of row-major A against one shared B is a single product with batch·n rows
+      // (the output layouts coincide), and a tall product blocks and threads better than many short ones.
+      n *= batch;
+      batch = 1;
+    }
     for (int p = 0; p < batch; p++) {
       int ao = p * aBatchStride;
       int bo = p * bBatchStride;
       int co = p * n * m;
-      java.util.Arrays.fill(c, co, co + n * m, 0.0);
-      if (!transB) {
-        for (int i = 0; i < n; i++) {
-          int ci = co + i * m;
-          for (int kk = 0; kk < k; kk++) {
-            double aik = transA ? a[ao + kk * n + i] : a[ao + i * k + kk];
-            int bk = bo + kk * m;
-            for (int j = 0; j < m; j++) {
-              c[ci + j] += aik * b[bk + j];
-            }
+      if (Kernels.VECTOR) {
+        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co);
+      } else {
+        multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, c, co);
+      }
+    }
+  }
+
+  /** One product with plain loops, overwriting C; the fallback and the reference for tests. */
+  static void multiplyPlain(int n, int k, int m, double[] a, int ao, boolean transA,
+      double[] b, int bo, boolean transB, double[] c, int co) {
+    Arrays.fill(c, co, co + n * m, 0.0);
+    int ars = transA ? 1 : k;
+    int aks = transA ? n : 1;
+    if (!transB) {
+      for (int i = 0; i < n; i++) {
+        int ci = co + i * m;
+        int ai = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+          double aik = a[ai + kk * aks];
+          int bk = bo + kk * m;
+          for (int j = 0; j < m; j++) {
+            c[ci + j] = Math.fma(aik, b[bk + j], c[ci + j]);
           }
         }
-      } else {
-        for (int i = 0; i < n; i++) {
-          int ci = co + i * m;
-          for (int j = 0; j < m; j++) {
-            int bj = bo + j * k;
-            double s = 0;
-            if (transA) {
-              for (int kk = 0; kk < k; kk++) {
-                s += a[ao + kk * n + i] * b[bj + kk];
-              }
-            } else {
-              int ai = ao + i * k;
-              for (int kk = 0; kk < k; kk++) {
-                s += a[ai + kk] * b[bj + kk];
-              }
-            }
-            c[ci + j] = s;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        int ci = co + i * m;
+        int ai = ao + i * ars;
+        for (int j = 0; j < m; j++) {
+          int bj = bo + j * k;
+          double s = 0;
+          for (int kk = 0; kk < k; kk++) {
+            s = Math.fma(a[ai + kk * aks], b[bj + kk], s);
           }
+          c[ci + j] = s;
         }
       }
     }

@@ -1,0 +1,68 @@
+package dev.unfold.bench;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One training step of a recurrent model, defined as in {@code shared/bench/torch_rnn_bench.py}
+ * so the times sit beside PyTorch's: a new graph, the cell unrolled over the sequence, a linear
+ * head on the stacked outputs, softmax cross-entropy averaged over every step, backward, and an
+ * SGD update (lr 0.01) with the gradients cleared. {@code std}: batch 32, T 50, input 64, hidden
+ * 256, 64 classes; {@code small}: batch 1, T 25, 65 one-hot inputs, hidden 100, 65 classes.
+ *
+ * <p>{@code baseline} is the same model's forward pass on an inference graph (nothing recorded),
+ * so {@code step − baseline} is the cost of recording, backward and the update. {@code dtype}
+ * has only {@code float64}: float32 tensors are not implemented yet.
+ *
+ * <p>Run: {@code mvn -q -B -DskipTests package -pl bench -am && java -jar bench/target/benchmarks.jar TrainingStepBench}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class TrainingStepBench {
+  @Param({"rnn", "gru", "lstm"})
+  public String cell;
+
+  @Param({"std", "small"})
+  public String config;
+
+  @Param({"float64"})
+  public String dtype;
+
+  private TrainingTask task;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    if (!dtype.equals("float64")) {
+      throw new IllegalArgumentException("only float64 is implemented, got " + dtype);
+    }
+    task = new TrainingTask(cell, TrainingTask.Config.valueOf(config.toUpperCase(Locale.ROOT)), 0);
+  }
+
+  /** Forward, backward and SGD update; returns the loss. */
+  @Benchmark
+  public double step() {
+    return task.step();
+  }
+
+  /** The forward pass alone, nothing recorded. */
+  @Benchmark
+  public double baseline() {
+    return task.forward();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.unfold.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernels in use depend on the JVM's modules and {@code unfold.kernels}: each case runs
+ * {@link KernelProbe} in a child JVM, which also checks a blocked, threaded product exactly.
+ */
+class KernelSelectionTest {
+
+  @Test
+  void withoutTheVectorModuleThePlainLoopsRun() throws Exception {
+    String out = probe(List.of());
+    assertTrue(out.contains("kernels=plain"), out);
+    assertTrue(out.contains("product ok"), out);
+  }
+
+  @Test
+  void thePropertyForcesThePlainLoops() throws Exception {
+    String out = probe(List.of("--add-modules", "jdk.incubator.vector", "-Dunfold.kernels=plain"));
+    assertTrue(out.contains("kernels=plain"), out);
+    assertTrue(out.contains("product ok"), out);
+  }
+
+  @Test
+  void withTheVectorModuleTheVectorKernelsRun() throws Exception {
+    String out = probe(List.of("--add-modules", "jdk.incubator.vector"));
+    assertTrue(out.contains("kernels=vector"), out);
+    assertTrue(out.contains("product ok"), out);
+  }
+
+  private static String probe(List<String> jvmArgs) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmArgs);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(KernelProbe.class.getName());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not finish: " + out);
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+}
