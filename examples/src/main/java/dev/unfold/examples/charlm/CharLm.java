@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
     description = "Character-level language model (LSTM by default) on a public-domain English corpus, "
         + "trained with truncated BPTT; prints samples and validation bits per character.")
 public final class CharLm implements Callable<Integer> {
-  static final int DEFAULT_STEPS = 1000;
+  static final int DEFAULT_STEPS = 800;
 
   @Mixin CommonOptions common = new CommonOptions();
 
@@ -53,7 +53,7 @@ public final class CharLm implements Callable<Integer> {
   String cell = "lstm";
 
   @Option(names = "--hidden", description = "hidden units (default: ${DEFAULT-VALUE})")
-  int hidden = 192;
+  int hidden = 128;
 
   @Option(names = "--embed", description = "character embedding size (default: ${DEFAULT-VALUE})")
   int embed = 32;
