@@ -22,6 +22,7 @@ public final class Charts {
   public static void lossCurve(History history, String title, Path png) throws IOException {
     XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").yAxisTitle("loss").build();
     chart.getStyler().setMarkerSize(3);
+    chart.getStyler().setXAxisTickMarkSpacingHint(120);  // NOTE: keeps step labels from running together
     double[] losses = history.losses();
     if (losses.length == 0) {
       throw new IllegalArgumentException("loss curve: the history has no steps");
