@@ -7,6 +7,7 @@ import dev.unfold.op.Where;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.ShapeException;
 import dev.unfold.tensor.Tensor;
+import dev.unfold.tensor.TensorSum;
 import dev.unfold.tensor.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -297,9 +298,16 @@ public final class Graph {
       throw AnomalyException.seed(root, seed);
     }
     Tensor[] grads = new Tensor[root.index + 1];
+    // NOTE: a node with several consumers (a parameter shared by every time step) sums its
+    // gradients in place in a TensorSum instead of allocating a new tensor per contribution.
+    TensorSum[] sums = new TensorSum[root.index + 1];
     grads[root.index] = seed;
     for (int i = root.index; i >= 0; i--) {
       Tensor g = grads[i];
+      if (sums[i] != null) {
+        g = sums[i].result();
+        sums[i] = null;
+      }
       if (g == null) {
         continue;
       }
@@ -312,12 +320,12 @@ public final class Graph {
         n.parameter().orElseThrow().accumulateGrad(g);
       }
       if (n.vjp != null) {
-        propagate(n, g, grads);
+        propagate(n, g, grads, sums);
       }
     }
   }
 
-  private void propagate(Node n, Tensor g, Tensor[] grads) {
+  private void propagate(Node n, Tensor g, Tensor[] grads, TensorSum[] sums) {
     Tensor[] dIn = n.vjp.pullback(g);
     List<Node> in = n.inputs();
     if (dIn == null || dIn.length != in.size()) {
@@ -338,7 +346,15 @@ public final class Graph {
       if (anomalyDetection && !d.isFinite()) {
         throw AnomalyException.backward(n, j, d, g);
       }
-      grads[x.index] = grads[x.index] == null ? d : grads[x.index].add(d);
+      int k = x.index;
+      if (sums[k] != null) {
+        sums[k].add(d);
+      } else if (grads[k] != null) {
+        sums[k] = TensorSum.of(grads[k], d);
+        grads[k] = null;
+      } else {
+        grads[k] = d;
+      }
     }
   }
 

@@ -10,8 +10,8 @@ import dev.unfold.tensor.Tensor;
  */
 public final class Sigmoid implements UnaryOp {
   @Override public String name() { return "sigmoid"; }
-  @Override public Tensor forward(Tensor x) { return x.map(Sigmoid::sigmoid); }
-  @Override public Tensor backward(Tensor dy, Tensor y, Tensor x) { return dy.zip(y, (g, s) -> g * s * (1 - s)); }
+  @Override public Tensor forward(Tensor x) { return x.sigmoid(); }
+  @Override public Tensor backward(Tensor dy, Tensor y, Tensor x) { return y.sigmoidVjp(dy); }
 
   /** The logistic function, stable for inputs of any magnitude. */
   public static double sigmoid(double x) {

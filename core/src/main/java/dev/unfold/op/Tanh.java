@@ -5,6 +5,6 @@ import dev.unfold.tensor.Tensor;
 /** {@code y = tanh x}; VJP {@code dx = dy ⊙ (1 − y²)}. A primitive: the recurrent cells' main nonlinearity. */
 public final class Tanh implements UnaryOp {
   @Override public String name() { return "tanh"; }
-  @Override public Tensor forward(Tensor x) { return x.map(Math::tanh); }
-  @Override public Tensor backward(Tensor dy, Tensor y, Tensor x) { return dy.zip(y, (g, t) -> g * (1 - t * t)); }
+  @Override public Tensor forward(Tensor x) { return x.tanh(); }
+  @Override public Tensor backward(Tensor dy, Tensor y, Tensor x) { return y.tanhVjp(dy); }
 }

@@ -40,6 +40,11 @@ public final class Tensor {
     return new Tensor(shape, data);
   }
 
+  /** The storage itself, for this package's owners of fresh tensors ({@link TensorSum}); never exposed. */
+  double[] storage() {
+    return data;
+  }
+
   private static Tensor fresh(Shape shape) {
     return new Tensor(shape, new double[shape.size()]);
   }
@@ -137,19 +142,62 @@ public final class Tensor {
   }
 
   public Tensor add(Tensor other) {
-    return zip("add", other, Double::sum);
+    return binary("add", other, Elementwise.Binary.ADD);
   }
 
   public Tensor sub(Tensor other) {
-    return zip("sub", other, (a, b) -> a - b);
+    return binary("sub", other, Elementwise.Binary.SUB);
   }
 
   public Tensor mul(Tensor other) {
-    return zip("mul", other, (a, b) -> a * b);
+    return binary("mul", other, Elementwise.Binary.MUL);
   }
 
   public Tensor div(Tensor other) {
-    return zip("div", other, (a, b) -> a / b);
+    return binary("div", other, Elementwise.Binary.DIV);
+  }
+
+  private Tensor binary(String op, Tensor other, Elementwise.Binary kind) {
+    Shape s = Shape.broadcast(op, shape, other.shape);
+    Tensor out = fresh(s);
+    Elementwise.binary(kind, data, shape.dims(), other.data, other.shape.dims(), s.dims(), out.data);
+    return out;
+  }
+
+  /** {@code tanh} of every element (within 2 ulp of {@link Math#tanh} when the SIMD kernels are in use). */
+  public Tensor tanh() {
+    Tensor out = fresh(shape);
+    Elementwise.tanh(data, out.data);
+    return out;
+  }
+
+  /** The logistic function {@code 1/(1+e⁻ˣ)} of every element, computed without overflow for any x. */
+  public Tensor sigmoid() {
+    Tensor out = fresh(shape);
+    Elementwise.sigmoid(data, out.data);
+    return out;
+  }
+
+  /** For {@code this = tanh(x)}: the vector-Jacobian product {@code dy ⊙ (1 − this²)}. */
+  public Tensor tanhVjp(Tensor dy) {
+    checkSameShape("tanhVjp", dy);
+    Tensor out = fresh(shape);
+    Elementwise.tanhVjp(dy.data, data, out.data);
+    return out;
+  }
+
+  /** For {@code this = σ(x)}: the vector-Jacobian product {@code dy ⊙ this ⊙ (1 − this)}. */
+  public Tensor sigmoidVjp(Tensor dy) {
+    checkSameShape("sigmoidVjp", dy);
+    Tensor out = fresh(shape);
+    Elementwise.sigmoidVjp(dy.data, data, out.data);
+    return out;
+  }
+
+  private void checkSameShape(String op, Tensor other) {
+    if (!shape.equals(other.shape)) {
+      throw ShapeException.of("%s: shapes differ, %s and %s", op, shape, other.shape);
+    }
   }
 
   /** Every element times {@code s}. */

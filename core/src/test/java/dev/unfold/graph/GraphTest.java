@@ -112,7 +112,7 @@ class GraphTest {
     assertEquals(before, g.size());
     assertFalse(y.requiresGrad());
     assertEquals(-1, y.id());
-    assertEquals(x.value().matmul(w.value()).map(Math::tanh), y.value());
+    assertEquals(x.value().matmul(w.value()).tanh(), y.value());
     // The parameter used with gradients on again gets a recorded leaf.
     Node p = g.param(w);
     assertTrue(p.requiresGrad());

@@ -3,9 +3,137 @@ package dev.unfold.tensor.kernel;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
-/** Element-wise maps, with NumPy broadcasting for two and three operands. Internal. */
+/**
+ * Element-wise maps, with NumPy broadcasting for two and three operands. Internal.
+ *
+ * <p>NOTE: the arithmetic operators and the recurrent nonlinearities have their own loops rather
+ * than going through a {@code DoubleBinaryOperator}: a lambda called per element from a loop
+ * shared by many operators is a megamorphic call that C2 can neither inline nor vectorize, and
+ * it cost several nanoseconds per element on the cells' hot path.
+ */
 public final class Elementwise {
   private Elementwise() {}
+
+  /** The arithmetic operators with specialised loops. */
+  public enum Binary {
+    ADD, SUB, MUL, DIV
+  }
+
+  /** {@code out = a op b} with {@code a} and {@code b} broadcast to {@code outDims}. */
+  public static void binary(Binary op, double[] a, int[] aDims, double[] b, int[] bDims, int[] outDims, double[] out) {
+    if (a.length == out.length && b.length == out.length) {
+      contiguous(op, a, 0, b, 0, out, 0, out.length);
+      return;
+    }
+    int[] sa = Odometer.alignedStrides(aDims, outDims);
+    int[] sb = Odometer.alignedStrides(bDims, outDims);
+    int la = Odometer.lastStride(sa);
+    int lb = Odometer.lastStride(sb);
+    Odometer.walk(outDims, new int[][] {sa, sb}, (o, offs, n) -> {
+      if (la == 1 && lb == 1) {
+        contiguous(op, a, offs[0], b, offs[1], out, o, n);
+      } else {
+        strided(op, a, offs[0], la, b, offs[1], lb, out, o, n);
+      }
+    });
+  }
+
+  private static void contiguous(Binary op, double[] a, int ia, double[] b, int ib, double[] out, int o, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i] + b[ib + i];
+        }
+      }
+      case SUB -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i] - b[ib + i];
+        }
+      }
+      case MUL -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i] * b[ib + i];
+        }
+      }
+      case DIV -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i] / b[ib + i];
+        }
+      }
+    }
+  }
+
+  private static void strided(Binary op, double[] a, int ia, int la, double[] b, int ib, int lb, double[] out, int o,
+      int n) {
+    switch (op) {
+      case ADD -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] + b[ib + i * lb];
+        }
+      }
+      case SUB -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] - b[ib + i * lb];
+        }
+      }
+      case MUL -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] * b[ib + i * lb];
+        }
+      }
+      case DIV -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] / b[ib + i * lb];
+        }
+      }
+    }
+  }
+
+  /** {@code out[i] = tanh(x[i])}, within about 2 ulp of {@link Math#tanh}; the same bits on both kernel paths. */
+  public static void tanh(double[] x, double[] out) {
+    if (Kernels.VECTOR) {
+      VectorElementwise.tanh(x, out);
+    } else {
+      for (int i = 0; i < x.length; i++) {
+        out[i] = Transcendental.tanh(x[i]);
+      }
+    }
+  }
+
+  /**
+   * {@code out[i] = σ(x[i])}, computed as {@code 1/(1+e)} or {@code e/(1+e)} with {@code e = exp(−|x|)}
+   * so that the exponential never overflows; the same bits on both kernel paths.
+   */
+  public static void sigmoid(double[] x, double[] out) {
+    if (Kernels.VECTOR) {
+      VectorElementwise.sigmoid(x, out);
+    } else {
+      for (int i = 0; i < x.length; i++) {
+        out[i] = Transcendental.sigmoid(x[i]);
+      }
+    }
+  }
+
+  /** For {@code y = tanh(x)}: {@code out = dy ⊙ (1 − y²)}. */
+  public static void tanhVjp(double[] dy, double[] y, double[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = dy[i] * (1.0 - y[i] * y[i]);
+    }
+  }
+
+  /** For {@code y = σ(x)}: {@code out = dy ⊙ y ⊙ (1 − y)}. */
+  public static void sigmoidVjp(double[] dy, double[] y, double[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = dy[i] * y[i] * (1.0 - y[i]);
+    }
+  }
+
+  /** {@code acc[i] += x[i]}: gradient accumulation into storage the caller owns. */
+  public static void addInto(double[] acc, double[] x) {
+    for (int i = 0; i < acc.length; i++) {
+      acc[i] += x[i];
+    }
+  }
 
   /** {@code out[i] = f(x[i])}. */
   public static void map(double[] x, DoubleUnaryOperator f, double[] out) {

@@ -2,7 +2,6 @@ package dev.unfold.tensor.kernel;
 
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Kernels#vectorized()}: loading it without the module {@code jdk.incubator.vector} fails.
  *
  * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read both operands in place; taller
- * ones pack blocks of A and B into contiguous panels so they stay in cache. Large products are
+ * ones pack blocks of A and B into contiguous panels so they stay in cache (B is packed whenever
+ * it is transposed, A only when C is wide enough to reuse its panels). Large products are
  * split over the columns of C into one part per thread, each part aligned to whole micro-panels,
  * so no reduction is ever split and every element is computed the same way for any thread
  * count. Each element is one fused multiply-add chain over k in index order (see {@link MatMul}).
@@ -41,6 +41,8 @@ final class VectorMatMul {
   private static final int NC = 32 * NR;
   /** Below this many rows, {@code A·Bᵀ} runs as dot products (see {@link MatMul}). */
   static final int DOT_ROWS = 8;
+  /** Below this many columns of C per thread, A is read in place however tall it is. */
+  private static final int PACK_A_MIN_COLUMNS = 4 * NR;
   /** Up to this many rows, operands are read in place, with no packing. */
   static final int SMALL_N = 64;
   /** Products below this many flops run on one thread: waking another costs more than it saves. */
@@ -115,6 +117,19 @@ final class VectorMatMul {
     }
   }
 
+  /**
+   * The lanes added in index order. NOTE: not {@code reduceLanes(ADD)}, whose order differs between
+   * the interpreter and compiled code, which would make results depend on the JIT's progress.
+   */
+  private static double sumLanes(DoubleVector v) {
+    double[] lanes = v.toArray();
+    double s = 0;
+    for (double x : lanes) {
+      s += x;
+    }
+    return s;
+  }
+
   /** Four dot products of one A row with four consecutive B rows. */
   private static void dot4(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci) {
     int b1 = b0 + k;
@@ -131,10 +146,10 @@ final class VectorMatMul {
       s2 = x.fma(DoubleVector.fromArray(S, b, b2 + p), s2);
       s3 = x.fma(DoubleVector.fromArray(S, b, b3 + p), s3);
     }
-    double t0 = s0.reduceLanes(VectorOperators.ADD);
-    double t1 = s1.reduceLanes(VectorOperators.ADD);
-    double t2 = s2.reduceLanes(VectorOperators.ADD);
-    double t3 = s3.reduceLanes(VectorOperators.ADD);
+    double t0 = sumLanes(s0);
+    double t1 = sumLanes(s1);
+    double t2 = sumLanes(s2);
+    double t3 = sumLanes(s3);
     for (int p = kv; p < k; p++) {
       double x = a[ai + p];
       t0 = Math.fma(x, b[b0 + p], t0);
@@ -153,7 +168,7 @@ final class VectorMatMul {
     for (int p = 0; p < kv; p += L) {
       s0 = DoubleVector.fromArray(S, a, ai + p).fma(DoubleVector.fromArray(S, b, b0 + p), s0);
     }
-    double t0 = s0.reduceLanes(VectorOperators.ADD);
+    double t0 = sumLanes(s0);
     for (int p = kv; p < k; p++) {
       t0 = Math.fma(a[ai + p], b[b0 + p], t0);
     }
@@ -166,7 +181,9 @@ final class VectorMatMul {
     if (colStart >= colEnd) {
       return;
     }
-    boolean packA = n > SMALL_N;
+    // NOTE: packing A pays only when its panels are reused across many column panels; a narrow C
+    // (an output layer's few classes) reads A in place, as packing would cost about as much as the product.
+    boolean packA = n > SMALL_N && colEnd - colStart > PACK_A_MIN_COLUMNS;
     boolean packB = transB || n > SMALL_N;
     double[][] scratch = packA || packB ? SCRATCH.get() : null;
     int ars = transA ? 1 : k;

@@ -1,0 +1,95 @@
+package dev.unfold.tensor.kernel;
+
+import static dev.unfold.tensor.kernel.Transcendental.C;
+import static dev.unfold.tensor.kernel.Transcendental.EXP_MIN;
+import static dev.unfold.tensor.kernel.Transcendental.LN2_HI;
+import static dev.unfold.tensor.kernel.Transcendental.LN2_LO;
+import static dev.unfold.tensor.kernel.Transcendental.LOG2E;
+import static dev.unfold.tensor.kernel.Transcendental.P0;
+import static dev.unfold.tensor.kernel.Transcendental.P1;
+import static dev.unfold.tensor.kernel.Transcendental.P2;
+import static dev.unfold.tensor.kernel.Transcendental.Q0;
+import static dev.unfold.tensor.kernel.Transcendental.Q1;
+import static dev.unfold.tensor.kernel.Transcendental.Q2;
+import static dev.unfold.tensor.kernel.Transcendental.SHIFTER;
+import static dev.unfold.tensor.kernel.Transcendental.SHIFTER_BITS;
+import static dev.unfold.tensor.kernel.Transcendental.SIGN;
+import static dev.unfold.tensor.kernel.Transcendental.TANH_SPLIT;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The recurrent nonlinearities on the incubating Vector API: {@link Transcendental}'s formulas
+ * lane by lane, operation for operation, so the results are the scalar ones bit for bit, with
+ * both branches of each formula computed and blended (no branch in the loop). Only
+ * {@link Elementwise} calls this class, and only when {@link Kernels#vectorized()}.
+ */
+final class VectorElementwise {
+  private VectorElementwise() {}
+
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+
+  static void tanh(double[] x, double[] out) {
+    int i = 0;
+    for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+      tanh(DoubleVector.fromArray(S, x, i)).intoArray(out, i);
+    }
+    for (; i < x.length; i++) {
+      out[i] = Transcendental.tanh(x[i]);
+    }
+  }
+
+  static void sigmoid(double[] x, double[] out) {
+    int i = 0;
+    for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+      sigmoid(DoubleVector.fromArray(S, x, i)).intoArray(out, i);
+    }
+    for (; i < x.length; i++) {
+      out[i] = Transcendental.sigmoid(x[i]);
+    }
+  }
+
+  private static DoubleVector expNonPositive(DoubleVector x) {
+    DoubleVector y = x.max(EXP_MIN);
+    DoubleVector t = y.fma(LOG2E, SHIFTER);
+    DoubleVector n = t.sub(SHIFTER);
+    DoubleVector r = n.neg().fma(DoubleVector.broadcast(S, LN2_HI), y);
+    r = n.neg().fma(DoubleVector.broadcast(S, LN2_LO), r);
+    DoubleVector p = DoubleVector.broadcast(S, C[11]);
+    for (int i = 10; i >= 0; i--) {
+      p = p.fma(r, DoubleVector.broadcast(S, C[i]));
+    }
+    DoubleVector one = DoubleVector.broadcast(S, 1.0);
+    p = p.fma(r, one);
+    p = p.fma(r, one);
+    LongVector k = ((LongVector) t.viewAsIntegralLanes()).sub(SHIFTER_BITS);
+    LongVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+    LongVector k2 = k.sub(k1);
+    DoubleVector s1 = (DoubleVector) k1.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+    DoubleVector s2 = (DoubleVector) k2.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+    return p.mul(s1).mul(s2);
+  }
+
+  private static DoubleVector tanh(DoubleVector x) {
+    DoubleVector a = x.abs();
+    DoubleVector e = expNonPositive(a.mul(-2.0));
+    DoubleVector large = e.neg().add(1.0).div(e.add(1.0));
+    DoubleVector s = x.mul(x);
+    DoubleVector num = DoubleVector.broadcast(S, P0).fma(s, DoubleVector.broadcast(S, P1))
+        .fma(s, DoubleVector.broadcast(S, P2));
+    DoubleVector den = s.add(Q0).fma(s, DoubleVector.broadcast(S, Q1)).fma(s, DoubleVector.broadcast(S, Q2));
+    DoubleVector small = a.mul(s).fma(num.div(den), a);
+    DoubleVector z = small.blend(large, a.compare(VectorOperators.GE, TANH_SPLIT));
+    LongVector sign = ((LongVector) x.viewAsIntegralLanes()).and(SIGN);
+    return (DoubleVector) ((LongVector) z.viewAsIntegralLanes()).or(sign).viewAsFloatingLanes();
+  }
+
+  private static DoubleVector sigmoid(DoubleVector x) {
+    DoubleVector e = expNonPositive(x.abs().neg());
+    DoubleVector r = DoubleVector.broadcast(S, 1.0).div(e.add(1.0));
+    return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0.0));
+  }
+}
