@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
     description = "Character-level language model (LSTM by default) on a public-domain English corpus, "
         + "trained with truncated BPTT; prints samples and validation bits per character.")
 public final class CharLm implements Callable<Integer> {
-  static final int DEFAULT_STEPS = 1000;
+  static final int DEFAULT_STEPS = 2000;
 
   @Mixin CommonOptions common = new CommonOptions();
 
