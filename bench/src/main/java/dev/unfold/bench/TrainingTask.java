@@ -11,7 +11,7 @@ import dev.unfold.nn.cell.State;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Sgd;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.Unroller;
 import dev.unfold.tensor.Shape;
@@ -105,7 +105,7 @@ final class TrainingTask {
     Graph g = new Graph();
     Node loss = loss(g);
     g.backward(loss);
-    Sgd sgd = new Sgd(params, LR);
+    Optimizer sgd = Optimizer.sgd(params, LR);
     sgd.step();
     sgd.zeroGrad();
     return loss.value().item();

@@ -27,6 +27,11 @@ import java.util.Map;
  * <p>Modes: with gradients off ({@link #noGrad()} or {@link #inference()}) ops compute values
  * and record nothing; in evaluation mode ({@link #setTraining(boolean)}) dropout is the
  * identity. A graph is not thread-safe; build one per thread.
+ *
+ * <p>Anomaly mode ({@link #setAnomalyDetection(boolean)}, off by default) checks every value
+ * as it is computed and every gradient a pullback returns, and throws an
+ * {@link AnomalyException} at the first NaN or infinity, naming the node and summarising its
+ * inputs. When off it costs one boolean test per node.
  */
 public final class Graph {
   private final ArrayList<Node> tape = new ArrayList<>();
@@ -36,6 +41,7 @@ public final class Graph {
   private Scope current = root;
   private boolean gradEnabled = true;
   private boolean training = true;
+  private boolean anomalyDetection;
 
   /** A graph that records nodes for backprop, in training mode. */
   public Graph() {}
@@ -81,8 +87,14 @@ public final class Graph {
 
   private Node leaf(Node.Kind kind, Tensor value, Parameter p, String name, boolean requiresGrad) {
     Preconditions.checkNotNull(value, "leaf value");
+    // NOTE: a parameter belongs to no time step: its one leaf sits at the root scope, wherever
+    // it is first used, so dumps show one W rather than "t=0/W".
+    Scope scope = kind == Node.Kind.PARAMETER ? root : current;
     Node n = new Node(this, gradEnabled ? tape.size() : -1, kind, null, new Node[0], value, null,
-        requiresGrad, current, p, name);
+        requiresGrad, scope, p, name);
+    if (anomalyDetection && !value.isFinite()) {
+      throw AnomalyException.forward(n);
+    }
     if (gradEnabled) {
       tape.add(n);
     }
@@ -130,6 +142,9 @@ public final class Graph {
     boolean requiresGrad = gradEnabled && anyRequiresGrad && op.differentiable();
     Node n = new Node(this, gradEnabled ? tape.size() : -1, Node.Kind.OP, op, in.clone(), applied.value(),
         requiresGrad ? applied.vjp() : null, requiresGrad, current, null, null);
+    if (anomalyDetection && !applied.value().isFinite()) {
+      throw AnomalyException.forward(n);  // before recording: a failed node never reaches the tape
+    }
     if (gradEnabled) {
       tape.add(n);
     }
@@ -240,6 +255,20 @@ public final class Graph {
     this.training = training;
   }
 
+  /**
+   * Turns anomaly detection on or off: when on, the first value computed in forward and the
+   * first gradient computed in backward that holds a NaN or an infinity throws an
+   * {@link AnomalyException}. Off by default.
+   */
+  public void setAnomalyDetection(boolean on) {
+    this.anomalyDetection = on;
+  }
+
+  /** True when anomaly detection is on. */
+  public boolean isAnomalyDetection() {
+    return anomalyDetection;
+  }
+
   // ---------------------------------------------------------------- backprop
 
   /** Backprop from a one-element loss with seed gradient 1, accumulating into parameters. */
@@ -264,6 +293,9 @@ public final class Graph {
     if (!root.requiresGrad) {
       throw new IllegalArgumentException("backward: nothing that requires a gradient flows into " + root
           + " (no parameter or variable reaches it, or it is detached)");
+    }
+    if (anomalyDetection && !seed.isFinite()) {
+      throw AnomalyException.seed(root, seed);
     }
     Tensor[] grads = new Tensor[root.index + 1];
     // NOTE: a node with several consumers (a parameter shared by every time step) sums its
@@ -310,6 +342,9 @@ public final class Graph {
         throw new IllegalStateException(String.format(Locale.ROOT,
             "%s at %s: pullback gave input %d (%s) a gradient of shape %s, expected %s",
             n.opName(), n.path(), j, x, d.shape(), x.shape()));
+      }
+      if (anomalyDetection && !d.isFinite()) {
+        throw AnomalyException.backward(n, j, d, g);
       }
       int k = x.index;
       if (sums[k] != null) {

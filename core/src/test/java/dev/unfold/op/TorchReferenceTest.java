@@ -1,20 +1,15 @@
 package dev.unfold.op;
 
+import static dev.unfold.testing.JsonFixtures.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unfold.graph.BackwardOptions;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
-import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
-import dev.unfold.tensor.Tensors;
 import dev.unfold.testing.TensorAssert;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -31,27 +26,8 @@ class TorchReferenceTest {
   private static final double RTOL = 1e-10;
   private static final double ATOL = 1e-12;
 
-  static Stream<JsonNode> cases() throws IOException {
-    try (InputStream in = TorchReferenceTest.class.getResourceAsStream("/fixtures/core_ops.json")) {
-      assertNotNull(in, "fixture fixtures/core_ops.json is missing");
-      JsonNode root = new ObjectMapper().readTree(in);
-      List<JsonNode> cases = new ArrayList<>();
-      root.get("cases").forEach(cases::add);
-      assertFalse(cases.isEmpty());
-      return cases.stream();
-    }
-  }
-
-  private static Tensor tensor(JsonNode t) {
-    int[] dims = new int[t.get("shape").size()];
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = t.get("shape").get(i).asInt();
-    }
-    double[] data = new double[t.get("data").size()];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = t.get("data").get(i).asDouble();
-    }
-    return Tensors.of(Shape.of(dims), data);
+  static Stream<JsonNode> cases() {
+    return dev.unfold.testing.JsonFixtures.cases("/fixtures/core_ops.json").stream();
   }
 
   private static int[] ints(JsonNode array) {

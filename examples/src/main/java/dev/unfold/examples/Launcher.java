@@ -1,5 +1,10 @@
 package dev.unfold.examples;
 
+import dev.unfold.examples.charlm.CharLm;
+import dev.unfold.examples.classify.Classify;
+import dev.unfold.examples.seq2seq.DateConverter;
+import dev.unfold.examples.tagger.Tagger;
+import dev.unfold.examples.textbook.Textbook;
 import dev.unfold.examples.demo.FitDemo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -8,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** The {@code ./unfold} command: one subcommand per runnable example. */
 @Command(name = "unfold", mixinStandardHelpOptions = true, version = "unfold 0.1.0-SNAPSHOT",
-    description = "Runnable Unfold models.",
-    subcommands = {Launcher.Demo.class})
+    description = "Runnable Unfold models. Every example takes --steps N, --seed S, --out DIR and --dump DIR.",
+    subcommands = {CharLm.class, Tagger.class, Classify.class, DateConverter.class, Textbook.class,
+        Launcher.Demo.class})
 public final class Launcher implements Runnable {
 
   public static void main(String[] args) {

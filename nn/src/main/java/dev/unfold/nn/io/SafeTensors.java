@@ -5,6 +5,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.unfold.io.AtomicFiles;
 import dev.unfold.nn.io.SafeTensorsHeader.Entry;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
@@ -14,7 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,7 +89,8 @@ public final class SafeTensors {
       throw new IllegalArgumentException(file + ": header of " + header.length + " bytes exceeds "
           + MAX_HEADER_BYTES + " bytes; readers would refuse it");
     }
-    AtomicFile.write(file, out -> {
+    AtomicFiles.write(file, stream -> {
+      WritableByteChannel out = Channels.newChannel(stream);
       ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
       writeFully(out, prefix.flip());
       writeFully(out, ByteBuffer.wrap(header));
@@ -285,7 +289,7 @@ public final class SafeTensors {
     }
   }
 
-  private static void writeFully(FileChannel out, ByteBuffer buf) throws IOException {
+  private static void writeFully(WritableByteChannel out, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       out.write(buf);
     }

@@ -1,11 +1,9 @@
 package dev.unfold.nn.optim;
 
 import com.google.common.base.Preconditions;
-import dev.unfold.graph.Parameter;
 import dev.unfold.tensor.Tensor;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent with optional momentum (Polyak 1964), Nesterov momentum
@@ -17,62 +15,44 @@ import java.util.Map;
  * p ← p − lr·v                   classical momentum;  p ← p − lr·g without
  * </pre>
  */
-public final class Sgd implements Optimizer {
-  private final SlotState state;
+public final class Sgd implements UpdateRule {
   private final double momentum;
   private final boolean nesterov;
   private final double weightDecay;
-  private double lr;
-  private long steps;
 
   /** Plain SGD. */
-  public Sgd(List<Parameter> params, double lr) {
-    this(params, lr, 0, false, 0);
+  public Sgd() {
+    this(0, false, 0);
   }
 
-  public Sgd(List<Parameter> params, double lr, double momentum, boolean nesterov, double weightDecay) {
-    Preconditions.checkArgument(lr >= 0 && momentum >= 0 && momentum < 1 && weightDecay >= 0,
-        "sgd: lr %s, momentum %s, weight decay %s", lr, momentum, weightDecay);
+  public Sgd(double momentum, boolean nesterov, double weightDecay) {
+    Preconditions.checkArgument(momentum >= 0 && momentum < 1 && weightDecay >= 0,
+        "sgd: momentum %s, weight decay %s", momentum, weightDecay);
     Preconditions.checkArgument(!nesterov || momentum > 0, "sgd: Nesterov needs momentum > 0");
-    this.state = new SlotState(params, List.of("velocity"));
-    this.lr = lr;
     this.momentum = momentum;
     this.nesterov = nesterov;
     this.weightDecay = weightDecay;
   }
 
   @Override
-  public void step() {
-    for (Parameter p : state.parameters()) {
-      Tensor g = p.grad();
-      if (weightDecay != 0) {
-        g = g.add(p.value().scale(weightDecay));
-      }
-      Tensor update = g;
-      if (momentum != 0) {
-        Tensor v = state.get(p, "velocity").scale(momentum).add(g);
-        state.put(p, "velocity", v);
-        update = nesterov ? g.add(v.scale(momentum)) : v;
-      }
-      p.set(p.value().sub(update.scale(lr)));
+  public List<String> slots() {
+    return momentum == 0 ? List.of() : List.of("velocity");
+  }
+
+  @Override
+  public Tensor update(Tensor value, Tensor grad, Slots slots, long step, double lr) {
+    Tensor g = weightDecay == 0 ? grad : grad.add(value.scale(weightDecay));
+    Tensor move = g;
+    if (momentum != 0) {
+      Tensor v = slots.get("velocity").scale(momentum).add(g);
+      slots.put("velocity", v);
+      move = nesterov ? g.add(v.scale(momentum)) : v;
     }
-    steps++;
-  }
-
-  @Override public List<Parameter> parameters() { return state.parameters(); }
-  @Override public long steps() { return steps; }
-  @Override public double learningRate() { return lr; }
-  @Override public void setLearningRate(double lr) { this.lr = lr; }
-  @Override public Map<String, Tensor> state() { return state.export(); }
-
-  @Override
-  public void loadState(Map<String, Tensor> saved, long steps) {
-    state.restore(saved);
-    this.steps = steps;
+    return value.sub(move.scale(lr));
   }
 
   @Override
-  public String toString() {
+  public String describe(double lr) {
     return String.format(Locale.ROOT, "Sgd(lr=%s, momentum=%s, nesterov=%s, weightDecay=%s)", lr, momentum, nesterov,
         weightDecay);
   }

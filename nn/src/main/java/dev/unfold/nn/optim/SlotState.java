@@ -43,6 +43,14 @@ final class SlotState {
     values.computeIfAbsent(p, k -> new HashMap<>()).put(slot, value);
   }
 
+  /** {@code p}'s buffers as the update rule sees them. */
+  UpdateRule.Slots slots(Parameter p) {
+    return new UpdateRule.Slots() {
+      @Override public Tensor get(String slot) { return SlotState.this.get(p, slot); }
+      @Override public void put(String slot, Tensor value) { SlotState.this.put(p, slot, value); }
+    };
+  }
+
   Map<String, Tensor> export() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (String slot : slots) {

@@ -15,11 +15,17 @@ import java.util.Optional;
 public final class Unrolled {
   private final Graph graph;
   private final List<State> states;
+  private final List<State> rows;
   private final Lengths lengths;
 
-  Unrolled(Graph graph, List<State> states, Lengths lengths) {
+  /**
+   * @param rows each step's state parts viewed as [1×B×size], made inside that step's scope so
+   *     that dumps fold them into the cell
+   */
+  Unrolled(Graph graph, List<State> states, List<State> rows, Lengths lengths) {
     this.graph = graph;
     this.states = List.copyOf(states);
+    this.rows = List.copyOf(rows);
     this.lengths = lengths;
   }
 
@@ -51,9 +57,8 @@ public final class Unrolled {
    */
   public Node stack(int part) {
     List<Node> steps = new ArrayList<>();
-    for (State s : states) {
-      Node p = s.part(part);
-      steps.add(p.reshape(1, p.shape().dim(0), p.shape().dim(1)));
+    for (State r : rows) {
+      steps.add(r.part(part));
     }
     Node stacked = steps.size() == 1 ? steps.get(0) : graph.concat(0, steps);
     if (lengths == null) {

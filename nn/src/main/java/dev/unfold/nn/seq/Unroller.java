@@ -66,6 +66,7 @@ public final class Unroller {
       lengths.check(batch, steps);
     }
     List<State> states = new ArrayList<>(steps);
+    List<State> rows = new ArrayList<>(steps);
     State state = initial;
     for (int t = 0; t < steps; t++) {
       try (Scope scope = g.timeStep(t)) {
@@ -86,9 +87,11 @@ public final class Unroller {
         }
         state = next;
         states.add(state);
+        // NOTE: a reshape shares its input's storage, so these views cost a node each, no copy.
+        rows.add(state.map(part -> part.reshape(1, part.shape().dim(0), part.shape().dim(1))));
       }
     }
-    return new Unrolled(g, states, lengths);
+    return new Unrolled(g, states, rows, lengths);
   }
 
   /** {@code where(valid, new, old)} part by part: padded steps leave the state as it was. */

@@ -37,14 +37,13 @@ public final class TeacherForcing {
   /** A step's output (logits [B×V] or values [B×F]) and its new state. */
   public record Output(Node output, State state) {}
 
-  /** Every step's output, state and what the step read. */
-  public record Result(List<Node> outputs, List<State> states, List<Node> inputs) {
+  /**
+   * Every step's output, state and what the step read; {@code rows} are the outputs viewed as
+   * [1×B×F], made inside each step's scope so that dumps fold them into the cell.
+   */
+  public record Result(List<Node> outputs, List<State> states, List<Node> inputs, List<Node> rows) {
     /** The outputs stacked into [T×B×F]. */
     public Node stacked(Graph g) {
-      List<Node> rows = new ArrayList<>();
-      for (Node o : outputs) {
-        rows.add(o.reshape(1, o.shape().dim(0), o.shape().dim(1)));
-      }
       return rows.size() == 1 ? rows.get(0) : g.concat(0, rows);
     }
   }
@@ -65,6 +64,7 @@ public final class TeacherForcing {
     List<Node> outputs = new ArrayList<>();
     List<State> states = new ArrayList<>();
     List<Node> inputs = new ArrayList<>();
+    List<Node> rows = new ArrayList<>();
     State state = initial;
     Node previous = first;
     for (int t = 0; t < targets.size(); t++) {
@@ -76,11 +76,12 @@ public final class TeacherForcing {
         inputs.add(previous);
         Output out = step.apply(g, t, previous, state);
         outputs.add(out.output());
+        rows.add(out.output().reshape(1, out.output().shape().dim(0), out.output().shape().dim(1)));
         state = out.state();
         states.add(state);
       }
     }
-    return new Result(outputs, states, inputs);
+    return new Result(outputs, states, inputs, rows);
   }
 
   private static Node choose(Graph g, int t, boolean[] useTarget, Node target, Node predicted) {

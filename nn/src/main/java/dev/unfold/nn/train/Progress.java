@@ -82,7 +82,7 @@ public interface Progress extends AutoCloseable {
     @Override
     public void step(long step, int epoch, double loss, double tokensPerSecond) {
       bar.stepTo(step);
-      bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d loss %.4f %.0f tok/s", epoch + 1, loss, tokensPerSecond));
+      bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d  loss %.4f  %.0f tokens/s", epoch + 1, loss, tokensPerSecond));
     }
 
     @Override

@@ -30,13 +30,23 @@ public final class TruncatedBpttStream implements TrainingTask<TruncatedBptt.Chu
   public record Result(Node loss, State last) {}
 
   private final List<TruncatedBptt.Chunk> chunks;
+  private final int streams;
   private final ChunkLoss chunkLoss;
   private List<Tensor> carried;
   private int expectedStart;
 
-  /** A stream of {@code length} steps cut into chunks of {@code k}. */
-  public TruncatedBpttStream(int length, int k, ChunkLoss chunkLoss) {
+  /**
+   * A stream of {@code length} steps cut into chunks of {@code k}.
+   *
+   * @param streams how many sequences run side by side in each step (the batch), for the
+   *     tokens-per-second figure
+   */
+  public TruncatedBpttStream(int length, int k, int streams, ChunkLoss chunkLoss) {
+    if (streams < 1) {
+      throw new IllegalArgumentException("truncated BPTT: streams must be ≥ 1, got " + streams);
+    }
     this.chunks = TruncatedBptt.chunks(length, k);
+    this.streams = streams;
     this.chunkLoss = chunkLoss;
   }
 
@@ -80,6 +90,6 @@ public final class TruncatedBpttStream implements TrainingTask<TruncatedBptt.Chu
 
   @Override
   public long tokens(List<TruncatedBptt.Chunk> batch) {
-    return batch.stream().mapToLong(TruncatedBptt.Chunk::length).sum();
+    return batch.stream().mapToLong(TruncatedBptt.Chunk::length).sum() * streams;
   }
 }

@@ -1,12 +1,12 @@
 package dev.unfold.nn.attention;
 
+import static dev.unfold.testing.JsonFixtures.tensor;
 import static dev.unfold.testing.Values.signed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unfold.check.GradCheck;
 import dev.unfold.graph.BackwardOptions;
 import dev.unfold.graph.Graph;
@@ -19,10 +19,6 @@ import dev.unfold.tensor.ShapeException;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.Tensors;
 import dev.unfold.testing.TensorAssert;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,24 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class AttentionTest {
 
-  static Stream<JsonNode> poolingCases() throws IOException {
-    try (InputStream in = AttentionTest.class.getResourceAsStream("/fixtures/attention_pooling.json")) {
-      List<JsonNode> out = new ArrayList<>();
-      new ObjectMapper().readTree(in).get("cases").forEach(out::add);
-      return out.stream();
-    }
-  }
-
-  static Tensor tensor(JsonNode t) {
-    int[] dims = new int[t.get("shape").size()];
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = t.get("shape").get(i).asInt();
-    }
-    double[] d = new double[t.get("data").size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = t.get("data").get(i).asDouble();
-    }
-    return Tensors.of(Shape.of(dims), d);
+  static Stream<JsonNode> poolingCases() {
+    return dev.unfold.testing.JsonFixtures.cases("/fixtures/attention_pooling.json").stream();
   }
 
   /** Outputs and gradients against PyTorch ({@code tools/fixtures/make_attention_pooling_fixture.py}). */

@@ -1,13 +1,12 @@
 package dev.unfold.nn.interop;
 
+import static dev.unfold.testing.JsonFixtures.tensor;
+import static dev.unfold.testing.JsonFixtures.tensors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unfold.graph.BackwardOptions;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
 import dev.unfold.nn.layer.Linear;
@@ -17,12 +16,8 @@ import dev.unfold.nn.seq.SequenceLayer;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.Tensors;
-import dev.unfold.testing.TensorAssert;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,31 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TorchInteropTest {
   private static final double TOL = 1e-9;
 
-  static Stream<JsonNode> cases() throws IOException {
-    try (InputStream in = TorchInteropTest.class.getResourceAsStream("/fixtures/torch_rnn.json")) {
-      assertNotNull(in, "fixture fixtures/torch_rnn.json is missing");
-      List<JsonNode> cases = new ArrayList<>();
-      new ObjectMapper().readTree(in).get("cases").forEach(cases::add);
-      return cases.stream();
-    }
-  }
-
-  static Tensor tensor(JsonNode t) {
-    int[] dims = new int[t.get("shape").size()];
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = t.get("shape").get(i).asInt();
-    }
-    double[] data = new double[t.get("data").size()];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = t.get("data").get(i).asDouble();
-    }
-    return Tensors.of(Shape.of(dims), data);
-  }
-
-  static Map<String, Tensor> tensors(JsonNode obj) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    obj.fields().forEachRemaining(e -> out.put(e.getKey(), tensor(e.getValue())));
-    return out;
+  static Stream<JsonNode> cases() {
+    return dev.unfold.testing.JsonFixtures.cases("/fixtures/torch_rnn.json").stream();
   }
 
   private static void close(Tensor expected, Tensor actual, String what) {

@@ -83,8 +83,8 @@ class SafeTensorsAtomicWriteTest {
 
   @Test
   void aFailureAfterPartOfTheDataLeavesTheOldFileAndNoTemp() throws IOException {
-    IOException e = assertThrows(IOException.class, () -> AtomicFile.write(target, out -> {
-      out.write(ByteBuffer.wrap(new byte[4096]));
+    IOException e = assertThrows(IOException.class, () -> dev.unfold.io.AtomicFiles.write(target, out -> {
+      out.write(new byte[4096]);
       throw new IOException("disk full");
     }));
     assertEquals("disk full", e.getMessage());

@@ -1,12 +1,12 @@
 package dev.unfold.nn.loss;
 
+import static dev.unfold.testing.JsonFixtures.tensor;
 import static dev.unfold.testing.Values.signed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unfold.check.GradCheck;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
@@ -15,10 +15,6 @@ import dev.unfold.tensor.ShapeException;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.Tensors;
 import dev.unfold.testing.TensorAssert;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,24 +91,8 @@ class LossesTest {
         LossOptions.mean().withMask(Tensors.zeros(3))));
   }
 
-  static Stream<JsonNode> torchCases() throws IOException {
-    try (InputStream in = LossesTest.class.getResourceAsStream("/fixtures/losses.json")) {
-      List<JsonNode> out = new ArrayList<>();
-      new ObjectMapper().readTree(in).get("cases").forEach(out::add);
-      return out.stream();
-    }
-  }
-
-  private static Tensor tensor(JsonNode t) {
-    int[] dims = new int[t.get("shape").size()];
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = t.get("shape").get(i).asInt();
-    }
-    double[] d = new double[t.get("data").size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = t.get("data").get(i).asDouble();
-    }
-    return Tensors.of(Shape.of(dims), d);
+  static Stream<JsonNode> torchCases() {
+    return dev.unfold.testing.JsonFixtures.cases("/fixtures/losses.json").stream();
   }
 
   /** Loss values and gradients against PyTorch ({@code tools/fixtures/make_loss_fixture.py}). */

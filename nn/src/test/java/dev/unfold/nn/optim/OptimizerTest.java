@@ -34,13 +34,13 @@ class OptimizerTest {
   @Test
   void sgdPlainMomentumNesterovAndWeightDecay() {
     Parameter p = param(1.0, -2.0);
-    Optimizer plain = new Sgd(List.of(p), 0.1);
+    Optimizer plain = Optimizer.sgd(List.of(p), 0.1);
     grad(p, 0.5, -1.0);
     plain.step();
     assertValue(p, 1.0 - 0.05, -2.0 + 0.1);
 
     Parameter q = param(1.0);
-    Optimizer momentum = new Sgd(List.of(q), 0.1, 0.9, false, 0);
+    Optimizer momentum = new Optimizer(List.of(q), new Sgd(0.9, false, 0), 0.1);
     grad(q, 1.0);
     momentum.step();                 // v = 1, p = 1 − 0.1
     grad(q, 2.0);
@@ -48,7 +48,7 @@ class OptimizerTest {
     assertValue(q, 0.9 - 0.29);
 
     Parameter r = param(1.0);
-    Optimizer nesterov = new Sgd(List.of(r), 0.1, 0.9, true, 0);
+    Optimizer nesterov = new Optimizer(List.of(r), new Sgd(0.9, true, 0), 0.1);
     grad(r, 1.0);
     nesterov.step();                 // v = 1, update = 1 + 0.9 = 1.9
     assertValue(r, 1.0 - 0.19);
@@ -57,7 +57,7 @@ class OptimizerTest {
     assertValue(r, 0.81 - 0.461);
 
     Parameter s = param(2.0);
-    Optimizer decay = new Sgd(List.of(s), 0.1, 0, false, 0.5);
+    Optimizer decay = new Optimizer(List.of(s), new Sgd(0, false, 0.5), 0.1);
     grad(s, 1.0);
     decay.step();                    // g = 1 + 0.5·2 = 2
     assertValue(s, 2.0 - 0.2);
@@ -67,7 +67,7 @@ class OptimizerTest {
   @Test
   void adamAndAdamW() {
     Parameter p = param(1.0);
-    Optimizer adam = new Adam(List.of(p), 0.01);
+    Optimizer adam = Optimizer.adam(List.of(p), 0.01);
     grad(p, 0.5);
     adam.step();                     // m̂ = 0.5, v̂ = 0.25: update = 0.5 / (0.5 + 1e-8)
     assertValue(p, 1.0 - 0.01 * 0.5 / (0.5 + 1e-8));
@@ -80,12 +80,12 @@ class OptimizerTest {
     assertValue(p, 1.0 - 0.01 * 0.5 / (0.5 + 1e-8) - 0.01 * mHat / (Math.sqrt(vHat) + 1e-8));
 
     Parameter q = param(2.0);
-    Optimizer adamW = Adam.adamW(List.of(q), 0.1, 0.01);
+    Optimizer adamW = Optimizer.adamW(List.of(q), 0.1, 0.01);
     grad(q, 0.3);
     adamW.step();                    // decay the weights first, then the Adam step of size lr
     assertValue(q, 2.0 * (1 - 0.1 * 0.01) - 0.1 * 0.3 / (0.3 + 1e-8));
     Parameter r = param(2.0);
-    Optimizer adamL2 = new Adam(List.of(r), 0.1, 0.9, 0.999, 1e-8, 0.01, false);
+    Optimizer adamL2 = new Optimizer(List.of(r), new Adam(0.9, 0.999, 1e-8, 0.01, false), 0.1);
     grad(r, 0.3);
     adamL2.step();                   // L2 enters the gradient, which Adam then normalises: a step of lr
     assertValue(r, 2.0 - 0.1 * 0.32 / (0.32 + 1e-8));
@@ -95,12 +95,12 @@ class OptimizerTest {
   @Test
   void rmspropAndAdagrad() {
     Parameter p = param(1.0);
-    Optimizer rms = new RmsProp(List.of(p), 0.01);
+    Optimizer rms = Optimizer.rmsProp(List.of(p), 0.01);
     grad(p, 2.0);
     rms.step();                      // s = 0.01·4 = 0.04, update = 2 / 0.2
     assertValue(p, 1.0 - 0.01 * 2 / (0.2 + 1e-8));
     Parameter q = param(1.0);
-    Optimizer ada = new Adagrad(List.of(q), 0.1);
+    Optimizer ada = Optimizer.adagrad(List.of(q), 0.1);
     grad(q, 3.0);
     ada.step();                      // s = 9, update = 3/3 = 1
     grad(q, 4.0);
@@ -111,8 +111,8 @@ class OptimizerTest {
   @Test
   void stateRoundTripsAndResumesTheSameTrajectory() {
     for (Function<List<Parameter>, Optimizer> make : List.<Function<List<Parameter>, Optimizer>>of(
-        ps -> new Sgd(ps, 0.1, 0.9, true, 0.01), ps -> new Adam(ps, 0.01), ps -> new RmsProp(ps, 0.01),
-        ps -> new Adagrad(ps, 0.1))) {
+        ps -> new Optimizer(ps, new Sgd(0.9, true, 0.01), 0.1), ps -> Optimizer.adam(ps, 0.01), ps -> Optimizer.rmsProp(ps, 0.01),
+        ps -> Optimizer.adagrad(ps, 0.1))) {
       Parameter a = param(1.0, 2.0);
       Optimizer oa = make.apply(List.of(a));
       double[][] grads = {{0.1, -0.2}, {0.3, 0.1}, {-0.5, 0.2}, {0.05, 0.4}};
@@ -138,7 +138,7 @@ class OptimizerTest {
   @Test
   void badStateIsRejectedAndLeavesTheOptimizerUnchanged() {
     Parameter a = param(1.0);
-    Adam adam = new Adam(List.of(a), 0.1);
+    Optimizer adam = Optimizer.adam(List.of(a), 0.1);
     grad(a, 1.0);
     adam.step();
     Map<String, Tensor> before = adam.state();

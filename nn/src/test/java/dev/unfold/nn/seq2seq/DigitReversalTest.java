@@ -2,7 +2,7 @@ package dev.unfold.nn.seq2seq;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.train.History;
 import dev.unfold.nn.train.Progress;
@@ -24,7 +24,7 @@ class DigitReversalTest {
   void attentionEncoderDecoderLearnsToReverseDigits() {
     DigitReversal model = new DigitReversal(1, 32);
     List<int[]> train = DigitReversal.examples(new Well19937c(2), 20_000);
-    Trainer<int[]> trainer = new Trainer<>(model, new Adam(model.params.all(), 0.01),
+    Trainer<int[]> trainer = new Trainer<>(model, Optimizer.adam(model.params.all(), 0.01),
         LearningRateSchedule.cosine(0.01, 0.0005, STEPS), TrainerConfig.defaults().withEpochs(10).withMaxSteps(STEPS)
             .withBatchSize(32).withClipNorm(5).withProgress(Progress.Mode.QUIET));
     long start = System.nanoTime();

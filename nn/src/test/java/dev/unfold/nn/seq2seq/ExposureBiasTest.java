@@ -3,7 +3,7 @@ package dev.unfold.nn.seq2seq;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.graph.Graph;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.train.Progress;
 import dev.unfold.nn.train.Trainer;
@@ -23,7 +23,7 @@ class ExposureBiasTest {
   @Test
   void teacherForcedModelIsWorseOpenLoopThanTeacherForcedOnTheSameData() {
     DigitReversal model = new DigitReversal(5, 16);
-    new Trainer<>(model, new Adam(model.params.all(), 0.01), LearningRateSchedule.constant(0.01),
+    new Trainer<>(model, Optimizer.adam(model.params.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withMaxSteps(150).withBatchSize(32).withProgress(Progress.Mode.QUIET))
         .fit(DigitReversal.examples(new Well19937c(6), 10_000));
     List<int[]> data = DigitReversal.examples(new Well19937c(7), 400);

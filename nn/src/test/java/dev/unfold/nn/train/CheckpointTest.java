@@ -16,7 +16,6 @@ import dev.unfold.nn.io.SafeTensors;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.param.Init;
@@ -75,7 +74,7 @@ class CheckpointTest {
   @Test
   void roundTripGivesIdenticalOutputs(@TempDir Path dir) throws Exception {
     Model a = new Model(1);
-    new Trainer<>(a, new Adam(a.params.all(), 0.01), LearningRateSchedule.constant(0.01), config().withMaxSteps(5)).fit(data());
+    new Trainer<>(a, Optimizer.adam(a.params.all(), 0.01), LearningRateSchedule.constant(0.01), config().withMaxSteps(5)).fit(data());
     Path file = dir.resolve("model.safetensors");
     Checkpoint.save(file, a.params, Checkpoint.Extras.none());
     Model b = new Model(2);
@@ -89,12 +88,12 @@ class CheckpointTest {
   @Test
   void resumedRunContinuesTheSameLossCurve(@TempDir Path dir) throws Exception {
     Model whole = new Model(3);
-    double[] uninterrupted = new Trainer<>(whole, new Adam(whole.params.all(), 0.01),
+    double[] uninterrupted = new Trainer<>(whole, Optimizer.adam(whole.params.all(), 0.01),
         LearningRateSchedule.cosine(0.01, 0.001, 24), config()).fit(data()).losses();
     assertEquals(24, uninterrupted.length);
 
     Model first = new Model(3);
-    Adam firstAdam = new Adam(first.params.all(), 0.01);
+    Optimizer firstAdam = Optimizer.adam(first.params.all(), 0.01);
     Trainer<AddingProblem.Example> firstRun = new Trainer<>(first, firstAdam, LearningRateSchedule.cosine(0.01, 0.001, 24),
         config().withMaxSteps(10));
     double[] before = firstRun.fit(data()).losses();
@@ -102,7 +101,7 @@ class CheckpointTest {
     Checkpoint.save(file, first.params, Checkpoint.Extras.training(firstAdam, firstRun.state(), first.rng));
 
     Model second = new Model(99);  // different initial weights and generator: all must come from the file
-    Adam secondAdam = new Adam(second.params.all(), 0.5);
+    Optimizer secondAdam = Optimizer.adam(second.params.all(), 0.5);
     Checkpoint.Loaded loaded = Checkpoint.restore(file, second.params, Optional.of(secondAdam), Optional.of(second.rng));
     Trainer<AddingProblem.Example> secondRun = new Trainer<>(second, secondAdam,
         LearningRateSchedule.cosine(0.01, 0.001, 24), config());
@@ -159,11 +158,11 @@ class CheckpointTest {
 
     // An optimizer state that does not fit is refused before any parameter changes.
     Path withOptim = dir.resolve("optim.safetensors");
-    Adam adam = new Adam(m.params.all(), 0.1);
+    Optimizer adam = Optimizer.adam(m.params.all(), 0.1);
     m.params.all().forEach(p -> p.accumulateGrad(Tensors.ones(p.shape())));
     adam.step();
     Checkpoint.save(withOptim, m.params, Checkpoint.Extras.training(adam, TrainerState.start(), m.rng));
-    Optimizer wrong = new Adam(List.of(new Parameter("m/rnn/W", Tensors.zeros(2, 6))), 0.1);
+    Optimizer wrong = Optimizer.adam(List.of(new Parameter("m/rnn/W", Tensors.zeros(2, 6))), 0.1);
     CheckpointFormatException optim = assertThrows(CheckpointFormatException.class,
         () -> Checkpoint.restore(withOptim, other.params, Optional.of(wrong), Optional.empty()));
     assertTrue(optim.getMessage().contains("unknown key"), optim.getMessage());

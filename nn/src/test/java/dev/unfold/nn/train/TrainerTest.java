@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.graph.Graph;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,7 +29,7 @@ class TrainerTest {
   void lstmLearnsTheAddingProblem() {
     AddingProblem task = new AddingProblem(1, 10, 16);
     List<AddingProblem.Example> data = AddingProblem.examples(new Well19937c(2), 8000, 10);
-    Adam adam = new Adam(task.params.all(), 0.01);
+    Optimizer adam = Optimizer.adam(task.params.all(), 0.01);
     Trainer<AddingProblem.Example> trainer = new Trainer<>(task, adam, LearningRateSchedule.cosine(0.01, 0.001, 1500),
         TrainerConfig.defaults().withEpochs(100).withMaxSteps(1500).withBatchSize(32).withValidation(0.1).withClipNorm(1)
             .withProgress(Progress.Mode.QUIET));
@@ -48,7 +48,7 @@ class TrainerTest {
   private static History smallRun(long seed, TrainerConfig config, ByteArrayOutputStream sink) {
     AddingProblem task = new AddingProblem(seed, 6, 4);
     List<AddingProblem.Example> data = AddingProblem.examples(new Well19937c(seed), 200, 6);
-    Trainer<AddingProblem.Example> t = new Trainer<>(task, new Adam(task.params.all(), 0.01),
+    Trainer<AddingProblem.Example> t = new Trainer<>(task, Optimizer.adam(task.params.all(), 0.01),
         LearningRateSchedule.constant(0.01), config);
     t.output(new PrintStream(sink, true, StandardCharsets.UTF_8));
     return t.fit(data);
@@ -91,7 +91,7 @@ class TrainerTest {
     // A learning rate far too high makes the validation loss stop improving quickly.
     AddingProblem task = new AddingProblem(7, 6, 4);
     List<AddingProblem.Example> data = AddingProblem.examples(new Well19937c(8), 100, 6);
-    Trainer<AddingProblem.Example> t = new Trainer<>(task, new Adam(task.params.all(), 0.5), LearningRateSchedule.constant(0.5),
+    Trainer<AddingProblem.Example> t = new Trainer<>(task, Optimizer.adam(task.params.all(), 0.5), LearningRateSchedule.constant(0.5),
         TrainerConfig.defaults().withEpochs(50).withBatchSize(10).withValidation(0.3).withEarlyStopping(2, true)
             .withProgress(Progress.Mode.QUIET));
     History h = t.fit(data);
@@ -107,7 +107,7 @@ class TrainerTest {
   void aCallbackCanStopTheRunAndNonFiniteLossFailsClearly() {
     AddingProblem task = new AddingProblem(9, 6, 4);
     List<AddingProblem.Example> data = AddingProblem.examples(new Well19937c(9), 100, 6);
-    Trainer<AddingProblem.Example> t = new Trainer<>(task, new Adam(task.params.all(), 0.01), LearningRateSchedule.constant(0.01),
+    Trainer<AddingProblem.Example> t = new Trainer<>(task, Optimizer.adam(task.params.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withEpochs(5).withBatchSize(10).withProgress(Progress.Mode.QUIET));
     int[] seen = new int[1];
     t.addCallback(new Callback() {
@@ -121,7 +121,7 @@ class TrainerTest {
     assertEquals(3, h.steps().size());
 
     TrainingTask<Integer> nan = (g, batch, metrics) -> g.variable("w", dev.unfold.tensor.Tensors.scalar(0)).log().neg();
-    Trainer<Integer> bad = new Trainer<>(nan, new Adam(List.of(), 0.1), LearningRateSchedule.constant(0.1),
+    Trainer<Integer> bad = new Trainer<>(nan, Optimizer.adam(List.of(), 0.1), LearningRateSchedule.constant(0.1),
         TrainerConfig.defaults().withProgress(Progress.Mode.QUIET));
     ArithmeticException e = assertThrows(ArithmeticException.class, () -> bad.fit(List.of(1, 2, 3)));
     assertTrue(e.getMessage().contains("the loss is Infinity at step 1"), e.getMessage());

@@ -11,7 +11,7 @@ import dev.unfold.nn.cell.State;
 import dev.unfold.nn.layer.Linear;
 import dev.unfold.nn.loss.LossOptions;
 import dev.unfold.nn.loss.Losses;
-import dev.unfold.nn.optim.Adam;
+import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.optim.LearningRateSchedule;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.TruncatedBptt;
@@ -36,7 +36,7 @@ class TruncatedBpttStreamTest {
     ElmanCell cell = new ElmanCell(p.child("rnn"), 1, 12);
     Linear head = new Linear(p.child("head"), 12, 1);
     List<State> initialsSeen = new ArrayList<>();
-    TruncatedBpttStream stream = new TruncatedBpttStream(length, 20, (g, chunk, carried, metrics) -> {
+    TruncatedBpttStream stream = new TruncatedBpttStream(length, 20, 1, (g, chunk, carried, metrics) -> {
       State init = carried.orElseGet(() -> State.zeros(g, cell, 1));
       initialsSeen.add(init);
       Unrolled u = Unroller.unroll(g, cell, g.constant(wave.slice(0, chunk.start(), chunk.end())), init);
@@ -44,7 +44,7 @@ class TruncatedBpttStreamTest {
       Node loss = Losses.meanSquaredError(g, pred, wave.slice(0, chunk.start() + 1, chunk.end() + 1), LossOptions.mean());
       return new TruncatedBpttStream.Result(loss, u.last());
     });
-    Trainer<TruncatedBptt.Chunk> t = new Trainer<>(stream, new Adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
+    Trainer<TruncatedBptt.Chunk> t = new Trainer<>(stream, Optimizer.adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withEpochs(8).withBatchSize(1).withShuffle(false).withProgress(Progress.Mode.QUIET));
     History h = t.fit(stream.chunks());
     assertEquals(8 * 30, h.steps().size());
@@ -58,7 +58,7 @@ class TruncatedBpttStreamTest {
 
   @Test
   void outOfOrderChunksAreAnError() {
-    TruncatedBpttStream s = new TruncatedBpttStream(10, 5, (g, c, carried, m) ->
+    TruncatedBpttStream s = new TruncatedBpttStream(10, 5, 1, (g, c, carried, m) ->
         new TruncatedBpttStream.Result(g.variable("w", Tensors.scalar(1)).square(), State.of(g.constant(Tensors.zeros(1, 1)))));
     Graph g = new Graph();
     IllegalStateException e = assertThrows(IllegalStateException.class,
