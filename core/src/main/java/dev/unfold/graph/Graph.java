@@ -4,6 +4,7 @@ import com.google.common.base.Preconditions;
 import dev.unfold.op.Concat;
 import dev.unfold.op.Op;
 import dev.unfold.op.Where;
+import dev.unfold.tensor.MatMulShape;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.ShapeException;
 import dev.unfold.tensor.Tensor;
@@ -326,6 +327,10 @@ public final class Graph {
   }
 
   private void propagate(Node n, Tensor g, Tensor[] grads, TensorSum[] sums) {
+    if (n.vjp instanceof Op.SinkVjp sink) {
+      sink.pullback(g, new Sink(n, g, grads, sums));
+      return;
+    }
     Tensor[] dIn = n.vjp.pullback(g);
     List<Node> in = n.inputs();
     if (dIn == null || dIn.length != in.size()) {
@@ -346,15 +351,91 @@ public final class Graph {
       if (anomalyDetection && !d.isFinite()) {
         throw AnomalyException.backward(n, j, d, g);
       }
-      int k = x.index;
-      if (sums[k] != null) {
-        sums[k].add(d);
-      } else if (grads[k] != null) {
-        sums[k] = TensorSum.of(grads[k], d);
-        grads[k] = null;
-      } else {
-        grads[k] = d;
+      accumulate(x.index, d, grads, sums);
+    }
+  }
+
+  private static void accumulate(int k, Tensor d, Tensor[] grads, TensorSum[] sums) {
+    if (sums[k] != null) {
+      sums[k].add(d);
+    } else if (grads[k] != null) {
+      sums[k] = TensorSum.of(grads[k], d);
+      grads[k] = null;
+    } else {
+      grads[k] = d;
+    }
+  }
+
+  /** The gradients of one node's inputs, as a {@link Op.SinkVjp} writes them: checked like pullback results. */
+  private final class Sink implements Op.Gradients {
+    private final Node node;
+    private final Tensor dOut;
+    private final Tensor[] grads;
+    private final TensorSum[] sums;
+
+    Sink(Node node, Tensor dOut, Tensor[] grads, TensorSum[] sums) {
+      this.node = node;
+      this.dOut = dOut;
+      this.grads = grads;
+      this.sums = sums;
+    }
+
+    private Node input(int j) {
+      List<Node> in = node.inputs();
+      if (j < 0 || j >= in.size()) {
+        throw new IllegalStateException(String.format(Locale.ROOT, "%s at %s: gradient for input %d of %d",
+            node.opName(), node.path(), j, in.size()));
       }
+      return in.get(j);
+    }
+
+    private void checkShape(int j, Node x, Shape s) {
+      if (!s.equals(x.shape())) {
+        throw new IllegalStateException(String.format(Locale.ROOT,
+            "%s at %s: pullback gave input %d (%s) a gradient of shape %s, expected %s",
+            node.opName(), node.path(), j, x, s, x.shape()));
+      }
+    }
+
+    @Override
+    public boolean needed(int j) {
+      return input(j).requiresGrad;
+    }
+
+    @Override
+    public void add(int j, Tensor d) {
+      Node x = input(j);
+      if (d == null || !x.requiresGrad) {
+        return;
+      }
+      checkShape(j, x, d.shape());
+      if (anomalyDetection && !d.isFinite()) {
+        throw AnomalyException.backward(node, j, d, dOut);
+      }
+      accumulate(x.index, d, grads, sums);
+    }
+
+    @Override
+    public void addProduct(int j, Tensor a, boolean transA, Tensor b, boolean transB) {
+      Node x = input(j);
+      if (!x.requiresGrad) {
+        return;
+      }
+      if (anomalyDetection) {
+        add(j, a.matmul(b, transA, transB));  // formed, so that it can be checked for NaN on its own
+        return;
+      }
+      checkShape(j, x, MatMulShape.of(node.opName(), a.shape(), transA, b.shape(), transB).out());
+      int k = x.index;
+      if (sums[k] == null && grads[k] == null) {
+        sums[k] = TensorSum.ofProduct(a, transA, b, transB);
+        return;
+      }
+      if (sums[k] == null) {
+        sums[k] = TensorSum.of(grads[k]);
+        grads[k] = null;
+      }
+      sums[k].addProduct(a, transA, b, transB);
     }
   }
 

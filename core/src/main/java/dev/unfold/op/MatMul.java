@@ -20,6 +20,38 @@ public final class MatMul implements BinaryOp {
 
   @Override public Tensor forward(Tensor a, Tensor b) { return a.matmul(b); }
 
+  /**
+   * The value, and a pullback that skips inputs needing no gradient and hands {@code db = aᵀ·dz}
+   * to the graph as a product. NOTE: a weight used at every time step then adds each step's
+   * product straight into its running gradient, instead of forming a [k×m] tensor per step and
+   * adding it: a third of the memory traffic and none of the garbage.
+   */
+  @Override public Applied apply(Tensor... in) {
+    Tensor a = in[0];
+    Tensor b = in[1];
+    Tensor z = forward(a, b);
+    if (b.rank() != 2 || a.rank() > 3) {
+      return new Applied(z, dz -> backward(dz, z, a, b));
+    }
+    return new Applied(z, new Op.SinkVjp() {
+      @Override public Tensor[] pullback(Tensor dz) {
+        return backward(dz, z, a, b);
+      }
+
+      @Override public void pullback(Tensor dz, Op.Gradients out) {
+        if (out.needed(0)) {
+          out.add(0, dz.matmul(b, false, true));
+        }
+        if (out.needed(1)) {
+          // A batch [B×n×k] against the shared b: one product over B·n rows (reshapes are free).
+          int rows = a.size() / a.shape().dim(-1);
+          out.addProduct(1, a.reshape(Shape.of(rows, a.shape().dim(-1))), true,
+              dz.reshape(Shape.of(rows, dz.shape().dim(-1))), false);
+        }
+      }
+    });
+  }
+
   @Override public Tensor[] backward(Tensor dz, Tensor z, Tensor a, Tensor b) {
     Tensor db;
     if (a.rank() == 3 && b.rank() == 2) {

@@ -46,4 +46,31 @@ public interface Op {
      */
     Tensor[] pullback(Tensor dOut);
   }
+
+  /**
+   * A vector-Jacobian product that can also write its gradients into the graph's accumulators:
+   * it may skip inputs that need no gradient, and hand over a gradient that is a matrix product
+   * without forming it, so that a weight shared by every time step adds each step's product
+   * straight into its running sum. The graph calls {@link #pullback(Tensor, Gradients)};
+   * {@link #pullback(Tensor)} must give the same gradients (it is what gradient checks see).
+   */
+  interface SinkVjp extends Vjp {
+    /** Adds dL/dIn for each needed input to {@code out}; never modifies {@code dOut}. */
+    void pullback(Tensor dOut, Gradients out);
+  }
+
+  /** Where a {@link SinkVjp} puts its gradients; implemented by the graph. */
+  interface Gradients {
+    /** True when input {@code input} takes a gradient (skipping it otherwise is allowed, not required). */
+    boolean needed(int input);
+
+    /** Adds {@code grad} (shaped like the input, never modified afterwards) to the input's gradient. */
+    void add(int input, Tensor grad);
+
+    /**
+     * Adds the product {@code op(a)·op(b)} of two rank-2 tensors to the input's gradient, where
+     * {@code op} transposes when asked; equivalent to {@code add(input, a.matmul(b, transA, transB))}.
+     */
+    void addProduct(int input, Tensor a, boolean transA, Tensor b, boolean transB);
+  }
 }

@@ -2,6 +2,7 @@ package dev.unfold.tensor;
 
 import com.google.common.base.Preconditions;
 import dev.unfold.tensor.kernel.Elementwise;
+import dev.unfold.tensor.kernel.MatMul;
 
 /**
  * A running sum of same-shaped tensors that adds in place into storage it owns: backprop's
@@ -21,6 +22,17 @@ public final class TensorSum {
     this.acc = acc;
   }
 
+  /** A sum starting with a copy of {@code first}, which is not modified. */
+  public static TensorSum of(Tensor first) {
+    return new TensorSum(first.shape(), first.toArray());
+  }
+
+  /** A sum starting with the product {@code op(a)·op(b)} (see {@link Tensor#matmul(Tensor, boolean, boolean)}). */
+  public static TensorSum ofProduct(Tensor a, boolean transA, Tensor b, boolean transB) {
+    Tensor p = a.matmul(b, transA, transB);  // fresh and referenced nowhere else: its storage is ours
+    return new TensorSum(p.shape(), p.storage());
+  }
+
   /** A sum starting with {@code first + second}; neither is modified. */
   public static TensorSum of(Tensor first, Tensor second) {
     checkShape(first.shape(), second);
@@ -32,6 +44,22 @@ public final class TensorSum {
     Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
     checkShape(shape, t);
     Elementwise.addInto(acc, t.storage());
+  }
+
+  /**
+   * Adds the product {@code op(a)·op(b)} of rank-2 tensors in place, with no intermediate tensor:
+   * each element continues its fused multiply-add chain from the running sum.
+   */
+  public void addProduct(Tensor a, boolean transA, Tensor b, boolean transB) {
+    Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
+    if (a.rank() != 2 || b.rank() != 2) {
+      throw ShapeException.of("TensorSum: products take rank-2 operands, got %s and %s", a.shape(), b.shape());
+    }
+    MatMulShape g = MatMulShape.of("TensorSum", a.shape(), transA, b.shape(), transB);
+    if (!g.out().equals(shape)) {
+      throw ShapeException.of("TensorSum: the product is %s, the sum %s", g.out(), shape);
+    }
+    MatMul.multiplyAdd(g.n(), g.k(), g.m(), a.storage(), transA, b.storage(), transB, acc);
   }
 
   /** The sum as a tensor; the sum can no longer change afterwards. */

@@ -34,6 +34,20 @@ class TensorSumTest {
   }
 
   @Test
+  void productsAddInPlaceAndTheirShapesAreChecked() {
+    Well19937c rng = new Well19937c(9);
+    Tensor a = Tensors.normal(rng, Shape.of(5, 3), 0, 1);
+    Tensor b = Tensors.normal(rng, Shape.of(5, 4), 0, 1);
+    Tensor start = Tensors.normal(rng, Shape.of(3, 4), 0, 1);
+    TensorSum sum = TensorSum.of(start);
+    sum.addProduct(a, true, b, false);
+    Tensor expected = start.add(a.matmul(b, true, false));
+    assertTrue(expected.closeTo(sum.result(), 1e-14, 1e-15));
+    TensorSum wrong = TensorSum.ofProduct(a, true, b, false);
+    assertThrows(ShapeException.class, () -> wrong.addProduct(a, false, b, true));
+  }
+
+  @Test
   void shapesMustAgree() {
     ShapeException e = assertThrows(ShapeException.class, () -> TensorSum.of(Tensors.ones(2), Tensors.ones(3)));
     assertTrue(e.getMessage().contains("[2]") && e.getMessage().contains("[3]"), e.getMessage());

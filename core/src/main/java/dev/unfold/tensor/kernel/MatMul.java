@@ -39,17 +39,38 @@ public final class MatMul {
       int bo = p * bBatchStride;
       int co = p * n * m;
       if (Kernels.VECTOR) {
-        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co);
+        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co, false);
       } else {
         multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, c, co);
       }
     }
   }
 
+  /**
+   * Adds one product {@code [n×k]·[k×m]} into {@code c} ({@code n·m} elements): each element's
+   * fused multiply-add chain starts from its value in {@code c} instead of from 0.
+   */
+  public static void multiplyAdd(int n, int k, int m, double[] a, boolean transA, double[] b, boolean transB,
+      double[] c) {
+    if (Kernels.VECTOR) {
+      VectorMatMul.multiply(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
+    } else {
+      multiplyPlain(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
+    }
+  }
+
   /** One product with plain loops, overwriting C; the fallback and the reference for tests. */
   static void multiplyPlain(int n, int k, int m, double[] a, int ao, boolean transA,
       double[] b, int bo, boolean transB, double[] c, int co) {
-    Arrays.fill(c, co, co + n * m, 0.0);
+    multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, c, co, false);
+  }
+
+  /** One product with plain loops, overwriting C or, with {@code accumulate}, adding to it. */
+  static void multiplyPlain(int n, int k, int m, double[] a, int ao, boolean transA,
+      double[] b, int bo, boolean transB, double[] c, int co, boolean accumulate) {
+    if (!accumulate) {
+      Arrays.fill(c, co, co + n * m, 0.0);
+    }
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
     if (!transB) {
@@ -70,7 +91,7 @@ public final class MatMul {
         int ai = ao + i * ars;
         for (int j = 0; j < m; j++) {
           int bj = bo + j * k;
-          double s = 0;
+          double s = accumulate ? c[ci + j] : 0.0;
           for (int kk = 0; kk < k; kk++) {
             s = Math.fma(a[ai + kk * aks], b[bj + kk], s);
           }

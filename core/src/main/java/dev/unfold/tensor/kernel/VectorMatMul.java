@@ -56,14 +56,19 @@ final class VectorMatMul {
     return S.vectorBitSize();
   }
 
-  /** {@code c[co…] = op(A)·op(B)} for one product, overwriting the {@code n·m} elements of C. */
+  /**
+   * {@code c[co…] = op(A)·op(B)} for one product, overwriting the {@code n·m} elements of C, or
+   * with {@code accumulate} adding to them (each element's chain starts from its value in C).
+   */
   static void multiply(int n, int k, int m, double[] a, int ao, boolean transA,
-      double[] b, int bo, boolean transB, double[] c, int co) {
+      double[] b, int bo, boolean transB, double[] c, int co, boolean accumulate) {
     if (n == 0 || m == 0) {
       return;
     }
     if (k == 0) {
-      java.util.Arrays.fill(c, co, co + n * m, 0.0);
+      if (!accumulate) {
+        java.util.Arrays.fill(c, co, co + n * m, 0.0);
+      }
       return;
     }
     long flops = 2L * n * k * m;
@@ -71,13 +76,13 @@ final class VectorMatMul {
       // NOTE: a few rows against a transposed B (an RNN's input gradient at batch 1) is a set of
       // dot products; packing B would cost as much as the product itself.
       int parts = parts(flops, m, 4);
-      Parallel.run(parts, part -> dots(n, k, m, a, ao, b, bo, c, co, slice(part, parts, m, 4)));
+      Parallel.run(parts, part -> dots(n, k, m, a, ao, b, bo, c, co, accumulate, slice(part, parts, m, 4)));
       return;
     }
     int parts = parts(flops, m, NR);
     IntConsumer body = part -> {
       long range = slice(part, parts, m, NR);
-      blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, (int) (range >>> 32), (int) range);
+      blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate, (int) (range >>> 32), (int) range);
     };
     Parallel.run(parts, body);
   }
@@ -100,7 +105,7 @@ final class VectorMatMul {
   }
 
   private static void dots(int n, int k, int m, double[] a, int ao, double[] b, int bo, double[] c, int co,
-      long range) {
+      boolean accumulate, long range) {
     int start = (int) (range >>> 32);
     int end = (int) range;
     int kv = S.loopBound(k);
@@ -109,10 +114,10 @@ final class VectorMatMul {
       int ci = co + i * m;
       int j = start;
       for (; j + 4 <= end; j += 4) {
-        dot4(k, kv, a, ai, b, bo + j * k, c, ci + j);
+        dot4(k, kv, a, ai, b, bo + j * k, c, ci + j, accumulate);
       }
       for (; j < end; j++) {
-        dot1(k, kv, a, ai, b, bo + j * k, c, ci + j);
+        dot1(k, kv, a, ai, b, bo + j * k, c, ci + j, accumulate);
       }
     }
   }
@@ -131,7 +136,8 @@ final class VectorMatMul {
   }
 
   /** Four dot products of one A row with four consecutive B rows. */
-  private static void dot4(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci) {
+  private static void dot4(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci,
+      boolean accumulate) {
     int b1 = b0 + k;
     int b2 = b1 + k;
     int b3 = b2 + k;
@@ -157,13 +163,21 @@ final class VectorMatMul {
       t2 = Math.fma(x, b[b2 + p], t2);
       t3 = Math.fma(x, b[b3 + p], t3);
     }
-    c[ci] = t0;
-    c[ci + 1] = t1;
-    c[ci + 2] = t2;
-    c[ci + 3] = t3;
+    if (accumulate) {
+      c[ci] += t0;
+      c[ci + 1] += t1;
+      c[ci + 2] += t2;
+      c[ci + 3] += t3;
+    } else {
+      c[ci] = t0;
+      c[ci + 1] = t1;
+      c[ci + 2] = t2;
+      c[ci + 3] = t3;
+    }
   }
 
-  private static void dot1(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci) {
+  private static void dot1(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci,
+      boolean accumulate) {
     DoubleVector s0 = DoubleVector.zero(S);
     for (int p = 0; p < kv; p += L) {
       s0 = DoubleVector.fromArray(S, a, ai + p).fma(DoubleVector.fromArray(S, b, b0 + p), s0);
@@ -172,12 +186,12 @@ final class VectorMatMul {
     for (int p = kv; p < k; p++) {
       t0 = Math.fma(a[ai + p], b[b0 + p], t0);
     }
-    c[ci] = t0;
+    c[ci] = accumulate ? c[ci] + t0 : t0;
   }
 
   /** Columns {@code [colStart, colEnd)} of C, blocked over k, rows and (when packing) columns. */
   private static void blocked(int n, int k, int m, double[] a, int ao, boolean transA,
-      double[] b, int bo, boolean transB, double[] c, int co, int colStart, int colEnd) {
+      double[] b, int bo, boolean transB, double[] c, int co, boolean accumulate, int colStart, int colEnd) {
     if (colStart >= colEnd) {
       return;
     }
@@ -216,7 +230,7 @@ final class VectorMatMul {
             paks = aks;
           }
           int cBlock = co + ic * m + jc;
-          boolean first = pc == 0;
+          boolean first = pc == 0 && !accumulate;
           if (packB) {
             macro(first, mc, kc, nc, ap, apo, pars, paks, scratch[1], 0, -1, c, cBlock, m);
           } else {

@@ -58,23 +58,33 @@ class MatMulKernelTest {
     int co = 2;
     double[] a = random(rng, ao + n * k + 4);
     double[] b = random(rng, bo + k * m + 4);
-    // C starts with garbage: both paths overwrite it. The elements around it must stay as they were.
+    for (boolean accumulate : new boolean[] {false, true}) {
+      compare(n, k, m, transA, transB, accumulate, rng, a, ao, b, bo, co);
+    }
+  }
+
+  private static void compare(int n, int k, int m, boolean transA, boolean transB, boolean accumulate,
+      RandomGenerator rng, double[] a, int ao, double[] b, int bo, int co) {
+    // Overwriting, C starts with garbage; accumulating, with values to add to. The elements
+    // around C must stay as they were.
     double[] plain = random(rng, co + n * m + 3);
     plain[0] = 42;
     plain[co + n * m] = -7;
-    for (int i = co; i < co + n * m; i += 5) {
+    for (int i = co; i < co + n * m && !accumulate; i += 5) {
       plain[i] = Double.NaN;
     }
+    double[] start = plain.clone();
     double[] vector = plain.clone();
-    MatMul.multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, plain, co);
-    VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co);
+    MatMul.multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, plain, co, accumulate);
+    VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
     boolean sameOrder = !(transB && !transA && n < VectorMatMul.DOT_ROWS);
     if (sameOrder) {
       assertArrayEquals(plain, vector, 0.0, String.format(Locale.ROOT, "[%d×%d]·[%d×%d]", n, k, k, m));
     } else {
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < m; j++) {
-          double bound = 1e-15 * k * absDot(a, ao, b, bo, n, k, m, i, j);
+          double bound = 1e-15 * (k + 1) * (absDot(a, ao, b, bo, n, k, m, i, j)
+              + (accumulate ? Math.abs(start[co + i * m + j]) : 0));
           double diff = Math.abs(plain[co + i * m + j] - vector[co + i * m + j]);
           assertTrue(diff <= bound, String.format(Locale.ROOT, "element (%d, %d): %s vs %s",
               i, j, plain[co + i * m + j], vector[co + i * m + j]));
