@@ -437,6 +437,26 @@ public final class Graph {
       }
       sums[k].addProduct(a, transA, b, transB);
     }
+
+    @Override
+    public void addSlice(int j, Tensor part, int axis, int start) {
+      Node x = input(j);
+      if (!x.requiresGrad) {
+        return;
+      }
+      Shape s = x.shape();
+      int a = s.axis(axis);
+      if (anomalyDetection || part.rank() != s.rank()) {
+        add(j, part.pad(a, start, s.dim(a) - start - part.shape().dim(a)));  // formed and checked as a whole
+        return;
+      }
+      int k = x.index;
+      if (sums[k] == null) {
+        sums[k] = grads[k] == null ? TensorSum.zeros(s) : TensorSum.of(grads[k]);
+        grads[k] = null;
+      }
+      sums[k].addSlice(part, a, start);
+    }
   }
 
   /** Clears the gradients kept on nodes (parameters keep theirs; see {@link Parameter#zeroGrad()}). */

@@ -72,5 +72,11 @@ public interface Op {
      * {@code op} transposes when asked; equivalent to {@code add(input, a.matmul(b, transA, transB))}.
      */
     void addProduct(int input, Tensor a, boolean transA, Tensor b, boolean transB);
+
+    /**
+     * Adds {@code part} to the input's gradient at indices {@code [start, start + part's length)}
+     * along {@code axis}; equivalent to adding {@code part} padded with zeros to the input's shape.
+     */
+    void addSlice(int input, Tensor part, int axis, int start);
   }
 }

@@ -31,5 +31,23 @@ public final class Slice implements UnaryOp {
     return dy.pad(axis, start, x.shape().dim(axis) - end);
   }
 
+  /**
+   * NOTE: the pullback hands dy to the graph as a slice of x's gradient, so splitting a fused
+   * gate pre-activation into k gates costs no k padded, mostly-zero gradients to add up.
+   */
+  @Override public Applied apply(Tensor... in) {
+    Tensor x = in[0];
+    Tensor y = forward(x);
+    return new Applied(y, new Op.SinkVjp() {
+      @Override public Tensor[] pullback(Tensor dy) {
+        return new Tensor[] {backward(dy, y, x)};
+      }
+
+      @Override public void pullback(Tensor dy, Op.Gradients out) {
+        out.addSlice(0, dy, axis, start);
+      }
+    });
+  }
+
   @Override public String toString() { return "slice(axis=" + axis + ", " + start + ":" + end + ")"; }
 }

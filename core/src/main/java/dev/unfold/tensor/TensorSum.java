@@ -2,6 +2,7 @@ package dev.unfold.tensor;
 
 import com.google.common.base.Preconditions;
 import dev.unfold.tensor.kernel.Elementwise;
+import dev.unfold.tensor.kernel.Layout;
 import dev.unfold.tensor.kernel.MatMul;
 
 /**
@@ -20,6 +21,11 @@ public final class TensorSum {
   private TensorSum(Shape shape, double[] acc) {
     this.shape = shape;
     this.acc = acc;
+  }
+
+  /** A sum starting at zero. */
+  public static TensorSum zeros(Shape shape) {
+    return new TensorSum(shape, new double[shape.size()]);
   }
 
   /** A sum starting with a copy of {@code first}, which is not modified. */
@@ -60,6 +66,20 @@ public final class TensorSum {
       throw ShapeException.of("TensorSum: the product is %s, the sum %s", g.out(), shape);
     }
     MatMul.multiplyAdd(g.n(), g.k(), g.m(), a.storage(), transA, b.storage(), transB, acc);
+  }
+
+  /**
+   * Adds {@code part} in place at indices {@code [start, start + part's length)} along
+   * {@code axis}; the other dimensions must agree. {@code part} is not modified.
+   */
+  public void addSlice(Tensor part, int axis, int start) {
+    Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
+    int a = shape.axis(axis);
+    int pn = part.rank() == shape.rank() ? part.shape().dim(a) : -1;
+    if (pn < 0 || !part.shape().withDim(a, 0).equals(shape.withDim(a, 0)) || start < 0 || start + pn > shape.dim(a)) {
+      throw ShapeException.of("TensorSum: a slice %s at %d along axis %d does not fit %s", part.shape(), start, axis, shape);
+    }
+    Layout.addPlace(part.storage(), shape.outer(a), pn, shape.inner(a), acc, shape.dim(a), start);
   }
 
   /** The sum as a tensor; the sum can no longer change afterwards. */

@@ -48,6 +48,19 @@ class TensorSumTest {
   }
 
   @Test
+  void slicesAddInPlaceLikePaddedTensors() {
+    Well19937c rng = new Well19937c(10);
+    Tensor first = Tensors.normal(rng, Shape.of(2, 3, 5), 0, 1);
+    Tensor part = Tensors.normal(rng, Shape.of(2, 2, 5), 0, 1);
+    TensorSum sum = TensorSum.of(first);
+    sum.addSlice(part, 1, 1);
+    assertEquals(first.add(part.pad(1, 1, 0)), sum.result());
+    TensorSum zeros = TensorSum.zeros(Shape.of(2, 3, 5));
+    assertThrows(ShapeException.class, () -> zeros.addSlice(part, 1, 2));
+    assertThrows(ShapeException.class, () -> zeros.addSlice(part, 0, 0));
+  }
+
+  @Test
   void shapesMustAgree() {
     ShapeException e = assertThrows(ShapeException.class, () -> TensorSum.of(Tensors.ones(2), Tensors.ones(3)));
     assertTrue(e.getMessage().contains("[2]") && e.getMessage().contains("[3]"), e.getMessage());

@@ -37,6 +37,18 @@ public final class Layout {
     }
   }
 
+  /** Adds {@code part} ({@code [outer × pn × inner]}) into {@code out} ({@code [outer × n × inner]}) from index {@code start}. */
+  public static void addPlace(double[] part, int outer, int pn, int inner, double[] out, int n, int start) {
+    int block = pn * inner;
+    for (int o = 0; o < outer; o++) {
+      int src = o * block;
+      int dst = (o * n + start) * inner;
+      for (int i = 0; i < block; i++) {
+        out[dst + i] += part[src + i];
+      }
+    }
+  }
+
   /** Copies indices {@code [start, start+pn)} of the middle axis of {@code x} into {@code out}. */
   public static void take(double[] x, int outer, int n, int inner, int start, int pn, double[] out) {
     int block = pn * inner;
