@@ -14,6 +14,7 @@ import dev.unfold.nn.loss.Losses;
 import dev.unfold.nn.optim.Optimizer;
 import dev.unfold.nn.param.Params;
 import dev.unfold.nn.seq.Unroller;
+import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.Tensors;
@@ -55,15 +56,20 @@ final class TrainingTask {
   private static final double LR = 0.01;
 
   private final Config config;
+  private final DType dtype;
   private final RecurrentCell cell;
   private final Linear head;
   private final List<Parameter> params;
   private final Tensor x;
   private final Tensor targets;
 
-  /** A model with cell {@code rnn}, {@code gru} or {@code lstm}, seeded data. */
-  TrainingTask(String cellName, Config config, long seed) {
+  /**
+   * A model with cell {@code rnn}, {@code gru} or {@code lstm}, seeded data, whose graphs compute
+   * in {@code dtype} (parameters keep float64 master values).
+   */
+  TrainingTask(String cellName, Config config, DType dtype, long seed) {
     this.config = config;
+    this.dtype = dtype;
     Params p = Params.seeded("", seed);
     this.cell = switch (cellName.toLowerCase(Locale.ROOT)) {
       case "rnn" -> new ElmanCell(p.child("rnn"), config.input, config.hidden);
@@ -102,7 +108,7 @@ final class TrainingTask {
 
   /** One training step; returns the loss before the update. */
   double step() {
-    Graph g = new Graph();
+    Graph g = new Graph(dtype);
     Node loss = loss(g);
     g.backward(loss);
     Optimizer sgd = Optimizer.sgd(params, LR);
@@ -113,6 +119,6 @@ final class TrainingTask {
 
   /** The forward pass alone, with nothing recorded for backprop. */
   double forward() {
-    return loss(Graph.inference()).value().item();
+    return loss(Graph.inference(dtype)).value().item();
   }
 }

@@ -1,5 +1,6 @@
 package dev.unfold.bench;
 
+import dev.unfold.tensor.DType;
 import dev.unfold.tensor.kernel.Kernels;
 import java.util.Locale;
 
@@ -13,9 +14,9 @@ public final class TrainingTaskProbe {
   public static void main(String[] args) {
     System.out.println("kernels " + (Kernels.vectorized() ? "vector" : "plain"));
     for (String cell : new String[] {"rnn", "gru", "lstm"}) {
-      TrainingTask std = new TrainingTask(cell, TrainingTask.Config.STD, 0);
+      TrainingTask std = new TrainingTask(cell, TrainingTask.Config.STD, DType.FLOAT64, 0);
       System.out.println(String.format(Locale.ROOT, "std %s forward %s", cell, Double.toHexString(std.forward())));
-      TrainingTask small = new TrainingTask(cell, TrainingTask.Config.SMALL, 0);
+      TrainingTask small = new TrainingTask(cell, TrainingTask.Config.SMALL, DType.FLOAT64, 0);
       for (int i = 0; i < 3; i++) {
         System.out.println(String.format(Locale.ROOT, "small %s step %d %s", cell, i, Double.toHexString(small.step())));
       }

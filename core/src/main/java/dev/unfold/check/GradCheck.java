@@ -7,6 +7,7 @@ import dev.unfold.graph.Node;
 import dev.unfold.graph.Parameter;
 import dev.unfold.op.Op;
 import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.Tensors;
 import java.util.ArrayList;
@@ -120,34 +121,9 @@ public final class GradCheck {
 
   /** Runs the check and returns the report without throwing. */
   public GradCheckReport run() {
-    // Analytic: one backward pass seeded with the projection r.
-    Graph g = new Graph();
-    List<Node> leaves = leaves(g, inputs, true);
-    Node out = function.apply(leaves);
-    Tensor r = Tensors.normal(new Well19937c(seed), out.shape(), 0, 1);
-    List<Tensor> savedGrads = new ArrayList<>();
-    for (Parameter p : parameters) {
-      savedGrads.add(p.grad());
-      p.zeroGrad();
-    }
-    List<Tensor> analytic = new ArrayList<>();
-    try {
-      if (out.requiresGrad()) {
-        g.backward(out, r, BackwardOptions.defaults());
-      }
-      for (int i = 0; i < inputs.size(); i++) {
-        Node leaf = leaves.get(i);
-        analytic.add(leaf.hasGrad() ? leaf.grad() : Tensors.zeros(inputs.get(i).shape()));
-      }
-      for (Parameter p : parameters) {
-        analytic.add(p.grad());
-      }
-    } finally {
-      for (int i = 0; i < parameters.size(); i++) {
-        parameters.get(i).zeroGrad();
-        parameters.get(i).accumulateGrad(savedGrads.get(i));
-      }
-    }
+    Tensor r = projection();
+    List<Tensor> analytic = analytic(DType.FLOAT64, inputs, r);
+    analytic = analytic.subList(1, analytic.size());
 
     List<GradCheckReport.InputReport> reports = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
@@ -174,6 +150,97 @@ public final class GradCheck {
       }
     }
     return new GradCheckReport(label, reports, step, rtol, atol);
+  }
+
+  /**
+   * Runs the function forward and backward in a float32 graph and in a float64 graph, on the
+   * inputs and parameter values rounded to float32 (so that only the arithmetic differs), and
+   * checks that the float32 output and gradients agree with the float64 ones:
+   * {@code |f32 − f64| ≤ rtol·max(|f32|, |f64|) + atol} element by element. This is how an op or
+   * a model is checked in float32; its gradients are checked against finite differences in
+   * float64 by {@link #check()}.
+   *
+   * @throws GradCheckFailure with the full report if any element disagrees
+   */
+  public GradCheckReport checkFloat32(double rtol, double atol) {
+    List<Tensor> rounded = inputs.stream().map(GradCheck::roundedToFloat32).toList();
+    List<Tensor> originals = parameters.stream().map(Parameter::value).toList();
+    List<Tensor> wide;
+    List<Tensor> narrow;
+    Tensor r = projection();
+    try {
+      parameters.forEach(p -> p.set(roundedToFloat32(p.value())));
+      wide = analytic(DType.FLOAT64, rounded, r);
+      narrow = analytic(DType.FLOAT32, rounded, r);
+    } finally {
+      for (int i = 0; i < parameters.size(); i++) {
+        parameters.get(i).set(originals.get(i));
+      }
+    }
+    List<GradCheckReport.InputReport> reports = new ArrayList<>();
+    reports.add(GradCheckReport.InputReport.compare("output", narrow.get(0).to(DType.FLOAT64), wide.get(0), rtol, atol));
+    for (int i = 1; i < wide.size(); i++) {
+      int k = i - 1;
+      if (k < inputs.size() && constants.contains(k)) {
+        continue;
+      }
+      String name = k < inputs.size() ? "input " + k : "parameter " + parameters.get(k - inputs.size()).name();
+      reports.add(GradCheckReport.InputReport.compare(name, narrow.get(i).to(DType.FLOAT64), wide.get(i), rtol, atol));
+    }
+    GradCheckReport report = new GradCheckReport(label + " float32 vs float64", reports, 0, rtol, atol);
+    if (!report.passed()) {
+      throw new GradCheckFailure(report);
+    }
+    return report;
+  }
+
+  private static Tensor roundedToFloat32(Tensor t) {
+    return t.to(DType.FLOAT32).to(DType.FLOAT64);
+  }
+
+  /** The random projection that scalarises the output: shaped like the output of a dry run. */
+  private Tensor projection() {
+    Graph g = new Graph();
+    try (Graph.NoGrad off = g.noGrad()) {
+      Shape s = function.apply(leaves(g, inputs, false)).shape();
+      return Tensors.normal(new Well19937c(seed), s, 0, 1);
+    }
+  }
+
+  /**
+   * The output, then dL/dInput for every input and dL/dParameter for every parameter, from one
+   * backward pass in a graph of type {@code dtype} seeded with {@code r}; parameters' gradients
+   * are left as they were.
+   */
+  private List<Tensor> analytic(DType dtype, List<Tensor> values, Tensor r) {
+    Graph g = new Graph(dtype);
+    List<Node> leaves = leaves(g, values, true);
+    Node out = function.apply(leaves);
+    List<Tensor> savedGrads = new ArrayList<>();
+    for (Parameter p : parameters) {
+      savedGrads.add(p.grad());
+      p.zeroGrad();
+    }
+    List<Tensor> result = new ArrayList<>();
+    result.add(out.value());
+    try {
+      if (out.requiresGrad()) {
+        g.backward(out, r, BackwardOptions.defaults());
+      }
+      for (int i = 0; i < values.size(); i++) {
+        Node leaf = leaves.get(i);
+        result.add(leaf.hasGrad() ? leaf.grad() : Tensors.zeros(values.get(i).shape(), dtype));
+      }
+      for (Parameter p : parameters) {
+        result.add(p.grad());
+      }
+    } finally {
+      for (int i = 0; i < parameters.size(); i++) {
+        parameters.get(i).zeroGrad();
+        parameters.get(i).accumulateGrad(savedGrads.get(i));
+      }
+    }
+    return result;
   }
 
   private List<Node> leaves(Graph g, List<Tensor> values, boolean differentiable) {

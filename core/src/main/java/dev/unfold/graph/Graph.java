@@ -4,6 +4,7 @@ import com.google.common.base.Preconditions;
 import dev.unfold.op.Concat;
 import dev.unfold.op.Op;
 import dev.unfold.op.Where;
+import dev.unfold.tensor.DType;
 import dev.unfold.tensor.MatMulShape;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.ShapeException;
@@ -43,16 +44,39 @@ public final class Graph {
   private boolean gradEnabled = true;
   private boolean training = true;
   private boolean anomalyDetection;
+  private final DType dtype;
 
-  /** A graph that records nodes for backprop, in training mode. */
-  public Graph() {}
+  /** A float64 graph that records nodes for backprop, in training mode. */
+  public Graph() {
+    this(DType.FLOAT64);
+  }
 
-  /** A graph for inference: records nothing, and dropout is the identity. */
+  /**
+   * A graph that records nodes for backprop, in training mode, computing in {@code dtype}: every
+   * leaf (constants, variables and parameters) is converted to it when it enters the graph, so a
+   * model written once runs in float32 or float64. Parameters keep their own type and receive
+   * their gradients converted back to it.
+   */
+  public Graph(DType dtype) {
+    this.dtype = Preconditions.checkNotNull(dtype, "dtype");
+  }
+
+  /** A float64 graph for inference: records nothing, and dropout is the identity. */
   public static Graph inference() {
-    Graph g = new Graph();
+    return inference(DType.FLOAT64);
+  }
+
+  /** A graph for inference computing in {@code dtype}. */
+  public static Graph inference(DType dtype) {
+    Graph g = new Graph(dtype);
     g.gradEnabled = false;
     g.training = false;
     return g;
+  }
+
+  /** The element type leaves are converted to. */
+  public DType dtype() {
+    return dtype;
   }
 
   // ---------------------------------------------------------------- leaves
@@ -88,6 +112,7 @@ public final class Graph {
 
   private Node leaf(Node.Kind kind, Tensor value, Parameter p, String name, boolean requiresGrad) {
     Preconditions.checkNotNull(value, "leaf value");
+    value = value.to(dtype);
     // NOTE: a parameter belongs to no time step: its one leaf sits at the root scope, wherever
     // it is first used, so dumps show one W rather than "t=0/W".
     Scope scope = kind == Node.Kind.PARAMETER ? root : current;
@@ -278,7 +303,7 @@ public final class Graph {
       throw ShapeException.of("backward: the loss %s must have exactly one element, got shape %s; "
           + "for other outputs pass a seed gradient with backward(node, seed, options)", loss, loss.shape());
     }
-    backward(loss, Tensors.ones(loss.shape()), BackwardOptions.defaults());
+    backward(loss, Tensors.ones(loss.shape()).to(loss.value().dtype()), BackwardOptions.defaults());
   }
 
   /**
@@ -302,7 +327,7 @@ public final class Graph {
     // NOTE: a node with several consumers (a parameter shared by every time step) sums its
     // gradients in place in a TensorSum instead of allocating a new tensor per contribution.
     TensorSum[] sums = new TensorSum[root.index + 1];
-    grads[root.index] = seed;
+    grads[root.index] = seed.to(root.value().dtype());
     for (int i = root.index; i >= 0; i--) {
       Tensor g = grads[i];
       if (sums[i] != null) {
@@ -351,7 +376,7 @@ public final class Graph {
       if (anomalyDetection && !d.isFinite()) {
         throw AnomalyException.backward(n, j, d, g);
       }
-      accumulate(x.index, d, grads, sums);
+      accumulate(x.index, d.to(x.value().dtype()), grads, sums);
     }
   }
 
@@ -412,7 +437,7 @@ public final class Graph {
       if (anomalyDetection && !d.isFinite()) {
         throw AnomalyException.backward(node, j, d, dOut);
       }
-      accumulate(x.index, d, grads, sums);
+      accumulate(x.index, d.to(x.value().dtype()), grads, sums);
     }
 
     @Override
@@ -427,8 +452,9 @@ public final class Graph {
       }
       checkShape(j, x, MatMulShape.of(node.opName(), a.shape(), transA, b.shape(), transB).out());
       int k = x.index;
+      DType type = x.value().dtype();
       if (sums[k] == null && grads[k] == null) {
-        sums[k] = TensorSum.ofProduct(a, transA, b, transB);
+        sums[k] = TensorSum.ofProduct(a.to(type), transA, b.to(type), transB);
         return;
       }
       if (sums[k] == null) {
@@ -452,7 +478,7 @@ public final class Graph {
       }
       int k = x.index;
       if (sums[k] == null) {
-        sums[k] = grads[k] == null ? TensorSum.zeros(s) : TensorSum.of(grads[k]);
+        sums[k] = grads[k] == null ? TensorSum.zeros(s, x.value().dtype()) : TensorSum.of(grads[k]);
         grads[k] = null;
       }
       sums[k].addSlice(part, a, start);

@@ -55,12 +55,13 @@ public final class Parameter {
     return grad == null ? Tensors.zeros(value.shape()) : grad;
   }
 
-  /** Adds {@code g} into the gradient. */
+  /** Adds {@code g} into the gradient, converted to the parameter's element type. */
   public void accumulateGrad(Tensor g) {
     if (!g.shape().equals(value.shape())) {
       throw ShapeException.of("parameter %s: gradient has shape %s, expected %s", name, g.shape(), value.shape());
     }
-    grad = grad == null ? g : grad.add(g);
+    Tensor own = g.to(value.dtype());
+    grad = grad == null ? own : grad.add(own);
   }
 
   public void zeroGrad() {

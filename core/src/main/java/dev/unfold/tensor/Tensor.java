@@ -2,6 +2,7 @@ package dev.unfold.tensor;
 
 import com.google.common.base.Preconditions;
 import dev.unfold.tensor.kernel.Elementwise;
+import dev.unfold.tensor.kernel.FloatKernels;
 import dev.unfold.tensor.kernel.Layout;
 import dev.unfold.tensor.kernel.MatMul;
 import dev.unfold.tensor.kernel.Reduce;
@@ -26,11 +27,21 @@ import java.util.function.DoubleUnaryOperator;
  */
 public final class Tensor {
   private final Shape shape;
+  /** The float64 storage, or null for a float32 tensor. */
   private final double[] data;
+  /** The float32 storage, or null for a float64 tensor. */
+  private final float[] f32;
 
   private Tensor(Shape shape, double[] data) {
     this.shape = shape;
     this.data = data;
+    this.f32 = null;
+  }
+
+  private Tensor(Shape shape, float[] f32) {
+    this.shape = shape;
+    this.data = null;
+    this.f32 = f32;
   }
 
   /** Takes ownership of {@code data} without copying; only for this package's factories. */
@@ -40,13 +51,34 @@ public final class Tensor {
     return new Tensor(shape, data);
   }
 
-  /** The storage itself, for this package's owners of fresh tensors ({@link TensorSum}); never exposed. */
+  /** Takes ownership of float32 {@code data} without copying; only for this package's factories. */
+  static Tensor wrap(Shape shape, float[] data) {
+    Preconditions.checkArgument(shape.size() == data.length,
+        "shape %s needs %s values, got %s", shape, shape.size(), data.length);
+    return new Tensor(shape, data);
+  }
+
+  /**
+   * The float64 storage itself, for this package's owners of fresh tensors ({@link TensorSum});
+   * never exposed. Only for float64 tensors.
+   */
   double[] storage() {
+    Preconditions.checkState(data != null, "float64 storage of a %s tensor", DType.FLOAT32);
     return data;
+  }
+
+  /** The float32 storage itself, as {@link #storage()}; only for float32 tensors. */
+  float[] storageF32() {
+    Preconditions.checkState(f32 != null, "float32 storage of a %s tensor", DType.FLOAT64);
+    return f32;
   }
 
   private static Tensor fresh(Shape shape) {
     return new Tensor(shape, new double[shape.size()]);
+  }
+
+  private static Tensor fresh(Shape shape, DType dtype) {
+    return dtype == DType.FLOAT32 ? new Tensor(shape, new float[shape.size()]) : fresh(shape);
   }
 
   public Shape shape() {
@@ -54,12 +86,56 @@ public final class Tensor {
   }
 
   public DType dtype() {
+    return f32 != null ? DType.FLOAT32 : DType.FLOAT64;
+  }
+
+  private boolean isF32() {
+    return f32 != null;
+  }
+
+  /**
+   * This tensor with elements of type {@code target}: itself when it already has that type,
+   * otherwise a converted copy (float64 to float32 rounds to nearest; the other way is exact).
+   */
+  public Tensor to(DType target) {
+    if (target == dtype()) {
+      return this;
+    }
+    if (target == DType.FLOAT32) {
+      float[] out = new float[data.length];
+      FloatKernels.narrow(data, out);
+      return new Tensor(shape, out);
+    }
+    double[] out = new double[f32.length];
+    FloatKernels.widen(f32, out);
+    return new Tensor(shape, out);
+  }
+
+  /** This tensor as float64: the general path of operations that have no float32 loop of their own. */
+  private Tensor wide() {
+    return to(DType.FLOAT64);
+  }
+
+  /**
+   * The type of a result of this and {@code other}, as PyTorch promotes: float32 only when both
+   * are float32, except that a rank-0 operand (a scalar constant) takes the other's type.
+   */
+  private DType resultType(Tensor other) {
+    if (dtype() == other.dtype()) {
+      return dtype();
+    }
+    if (rank() == 0 && other.rank() > 0) {
+      return other.dtype();
+    }
+    if (other.rank() == 0 && rank() > 0) {
+      return dtype();
+    }
     return DType.FLOAT64;
   }
 
   /** Number of elements. */
   public int size() {
-    return data.length;
+    return shape.size();
   }
 
   public int rank() {
@@ -81,25 +157,25 @@ public final class Tensor {
       }
       flat = flat * d + index[i];
     }
-    return data[flat];
+    return getFlat(flat);
   }
 
   /** The element at a row-major position. */
   public double getFlat(int position) {
-    return data[position];
+    return isF32() ? f32[position] : data[position];
   }
 
   /** The value of a one-element tensor. */
   public double item() {
-    if (data.length != 1) {
-      throw ShapeException.of("item: tensor %s has %d elements, not 1", shape, data.length);
+    if (size() != 1) {
+      throw ShapeException.of("item: tensor %s has %d elements, not 1", shape, size());
     }
-    return data[0];
+    return getFlat(0);
   }
 
-  /** A copy of the elements in row-major order. */
+  /** A copy of the elements in row-major order, as float64 (exact for float32 tensors). */
   public double[] toArray() {
-    return data.clone();
+    return isF32() ? wide().data : data.clone();
   }
 
   /**
@@ -108,9 +184,9 @@ public final class Tensor {
    * @throws IllegalArgumentException naming {@code what} if an element is not a whole number
    */
   public int[] toIntArray(String what) {
-    int[] out = new int[data.length];
-    for (int i = 0; i < data.length; i++) {
-      double v = data[i];
+    int[] out = new int[size()];
+    for (int i = 0; i < out.length; i++) {
+      double v = getFlat(i);
       if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(String.format(Locale.ROOT,
             "%s: element %d of %s is %s, not a whole number", what, i, shape, v));
@@ -124,8 +200,12 @@ public final class Tensor {
 
   /** {@code f} applied to every element. */
   public Tensor map(DoubleUnaryOperator f) {
-    Tensor out = fresh(shape);
-    Elementwise.map(data, f, out.data);
+    Tensor out = fresh(shape, dtype());
+    if (isF32()) {
+      FloatKernels.map(f32, f, out.f32);
+    } else {
+      Elementwise.map(data, f, out.data);
+    }
     return out;
   }
 
@@ -136,8 +216,15 @@ public final class Tensor {
 
   private Tensor zip(String op, Tensor other, DoubleBinaryOperator f) {
     Shape s = Shape.broadcast(op, shape, other.shape);
-    Tensor out = fresh(s);
-    Elementwise.binary(data, shape.dims(), other.data, other.shape.dims(), s.dims(), f, out.data);
+    DType type = resultType(other);
+    Tensor a = to(type);
+    Tensor b = other.to(type);
+    Tensor out = fresh(s, type);
+    if (type == DType.FLOAT32) {
+      FloatKernels.zip(a.f32, shape.dims(), b.f32, other.shape.dims(), s.dims(), f, out.f32);
+    } else {
+      Elementwise.binary(a.data, shape.dims(), b.data, other.shape.dims(), s.dims(), f, out.data);
+    }
     return out;
   }
 
@@ -159,38 +246,63 @@ public final class Tensor {
 
   private Tensor binary(String op, Tensor other, Elementwise.Binary kind) {
     Shape s = Shape.broadcast(op, shape, other.shape);
-    Tensor out = fresh(s);
-    Elementwise.binary(kind, data, shape.dims(), other.data, other.shape.dims(), s.dims(), out.data);
+    DType type = resultType(other);
+    Tensor a = to(type);
+    Tensor b = other.to(type);
+    Tensor out = fresh(s, type);
+    if (type == DType.FLOAT32) {
+      FloatKernels.binary(kind, a.f32, shape.dims(), b.f32, other.shape.dims(), s.dims(), out.f32);
+    } else {
+      Elementwise.binary(kind, a.data, shape.dims(), b.data, other.shape.dims(), s.dims(), out.data);
+    }
     return out;
   }
 
   /** {@code tanh} of every element (within 2 ulp of {@link Math#tanh} when the SIMD kernels are in use). */
   public Tensor tanh() {
-    Tensor out = fresh(shape);
-    Elementwise.tanh(data, out.data);
+    Tensor out = fresh(shape, dtype());
+    if (isF32()) {
+      FloatKernels.tanh(f32, out.f32);
+    } else {
+      Elementwise.tanh(data, out.data);
+    }
     return out;
   }
 
   /** The logistic function {@code 1/(1+e⁻ˣ)} of every element, computed without overflow for any x. */
   public Tensor sigmoid() {
-    Tensor out = fresh(shape);
-    Elementwise.sigmoid(data, out.data);
+    Tensor out = fresh(shape, dtype());
+    if (isF32()) {
+      FloatKernels.sigmoid(f32, out.f32);
+    } else {
+      Elementwise.sigmoid(data, out.data);
+    }
     return out;
   }
 
   /** For {@code this = tanh(x)}: the vector-Jacobian product {@code dy ⊙ (1 − this²)}. */
   public Tensor tanhVjp(Tensor dy) {
     checkSameShape("tanhVjp", dy);
+    if (isF32() && dy.isF32()) {
+      Tensor out = fresh(shape, DType.FLOAT32);
+      FloatKernels.tanhVjp(dy.f32, f32, out.f32);
+      return out;
+    }
     Tensor out = fresh(shape);
-    Elementwise.tanhVjp(dy.data, data, out.data);
+    Elementwise.tanhVjp(dy.wide().data, wide().data, out.data);
     return out;
   }
 
   /** For {@code this = σ(x)}: the vector-Jacobian product {@code dy ⊙ this ⊙ (1 − this)}. */
   public Tensor sigmoidVjp(Tensor dy) {
     checkSameShape("sigmoidVjp", dy);
+    if (isF32() && dy.isF32()) {
+      Tensor out = fresh(shape, DType.FLOAT32);
+      FloatKernels.sigmoidVjp(dy.f32, f32, out.f32);
+      return out;
+    }
     Tensor out = fresh(shape);
-    Elementwise.sigmoidVjp(dy.data, data, out.data);
+    Elementwise.sigmoidVjp(dy.wide().data, wide().data, out.data);
     return out;
   }
 
@@ -202,8 +314,12 @@ public final class Tensor {
 
   /** Every element times {@code s}. */
   public Tensor scale(double s) {
-    Tensor out = fresh(shape);
-    Elementwise.scale(data, s, out.data);
+    Tensor out = fresh(shape, dtype());
+    if (isF32()) {
+      FloatKernels.scale(f32, s, out.f32);
+    } else {
+      Elementwise.scale(data, s, out.data);
+    }
     return out;
   }
 
@@ -215,9 +331,9 @@ public final class Tensor {
   public static Tensor where(Tensor mask, Tensor a, Tensor b) {
     Shape s = Shape.broadcast("where", Shape.broadcast("where", mask.shape, a.shape), b.shape);
     Tensor out = fresh(s);
-    Elementwise.select(mask.data, mask.shape.dims(), a.data, a.shape.dims(), b.data, b.shape.dims(),
-        s.dims(), out.data);
-    return out;
+    Elementwise.select(mask.wide().data, mask.shape.dims(), a.wide().data, a.shape.dims(), b.wide().data,
+        b.shape.dims(), s.dims(), out.data);
+    return out.to(a.resultType(b));
   }
 
   /** This tensor repeated along broadcast axes to {@code target}. */
@@ -227,6 +343,9 @@ public final class Tensor {
     }
     if (shape.equals(target)) {
       return this;
+    }
+    if (isF32()) {
+      return wide().broadcastTo(target).to(DType.FLOAT32);
     }
     Tensor out = fresh(target);
     Elementwise.expand(data, shape.dims(), target.dims(), out.data);
@@ -242,8 +361,12 @@ public final class Tensor {
       throw ShapeException.of("sumTo: %s does not broadcast to %s, so %s cannot be summed down to it",
           target, shape, shape);
     }
-    Tensor out = fresh(target);
-    Reduce.sumTo(data, shape.dims(), target.dims(), out.data);
+    Tensor out = fresh(target, dtype());
+    if (isF32()) {
+      FloatKernels.sumTo(f32, shape.dims(), target.dims(), out.f32);
+    } else {
+      Reduce.sumTo(data, shape.dims(), target.dims(), out.data);
+    }
     return out;
   }
 
@@ -257,8 +380,16 @@ public final class Tensor {
   /** {@code op(this)·op(b)} where {@code op} transposes the last two axes when asked. */
   public Tensor matmul(Tensor b, boolean transA, boolean transB) {
     MatMulShape g = MatMulShape.of("matmul", shape, transA, b.shape, transB);
-    Tensor out = fresh(g.out());
-    MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), data, g.aStride(), transA, b.data, g.bStride(), transB, out.data);
+    DType type = resultType(b);
+    Tensor x = to(type);
+    Tensor y = b.to(type);
+    Tensor out = fresh(g.out(), type);
+    if (type == DType.FLOAT32) {
+      // TODO(f32mm): float kernels land from branch f32mm; until then the float64 product, rounded.
+      return wide().matmul(b.wide(), transA, transB).to(DType.FLOAT32);
+    } else {
+      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.data, g.aStride(), transA, y.data, g.bStride(), transB, out.data);
+    }
     return out;
   }
 
@@ -270,12 +401,15 @@ public final class Tensor {
       throw ShapeException.of("reshape: cannot reshape %s (%d elements) to %s (%d elements)",
           shape, shape.size(), target, target.size());
     }
-    return new Tensor(target, data);
+    return isF32() ? new Tensor(target, f32) : new Tensor(target, data);
   }
 
   /** Axes reordered: axis {@code i} of the result is axis {@code perm[i]} of this tensor. */
   public Tensor permute(int... perm) {
     checkPermutation("permute", shape, perm);
+    if (isF32()) {
+      return wide().permute(perm).to(DType.FLOAT32);
+    }
     int[] dims = shape.dims();
     int[] outDims = new int[perm.length];
     for (int i = 0; i < perm.length; i++) {
@@ -320,11 +454,16 @@ public final class Tensor {
   public static Tensor concat(int axis, List<Tensor> parts) {
     Shape out = concatShape("concat", axis, parts.stream().map(Tensor::shape).toList());
     int a = out.axis(axis);
-    Tensor t = fresh(out);
+    DType type = parts.stream().allMatch(Tensor::isF32) ? DType.FLOAT32 : DType.FLOAT64;
+    Tensor t = fresh(out, type);
     int start = 0;
     for (Tensor p : parts) {
       int pn = p.shape.dim(a);
-      Layout.place(p.data, out.outer(a), pn, out.inner(a), t.data, out.dim(a), start);
+      if (type == DType.FLOAT32) {
+        Layout.place(p.f32, out.outer(a), pn, out.inner(a), t.f32, out.dim(a), start);
+      } else {
+        Layout.place(p.wide().data, out.outer(a), pn, out.inner(a), t.data, out.dim(a), start);
+      }
       start += pn;
     }
     return t;
@@ -353,8 +492,12 @@ public final class Tensor {
   public Tensor slice(int axis, int start, int end) {
     int a = shape.axis(axis);
     checkSlice("slice", shape, axis, start, end);
-    Tensor out = fresh(shape.withDim(a, end - start));
-    Layout.take(data, shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.data);
+    Tensor out = fresh(shape.withDim(a, end - start), dtype());
+    if (isF32()) {
+      Layout.take(f32, shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.f32);
+    } else {
+      Layout.take(data, shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.data);
+    }
     return out;
   }
 
@@ -371,8 +514,12 @@ public final class Tensor {
     int a = shape.axis(axis);
     Preconditions.checkArgument(before >= 0 && after >= 0, "pad: negative padding %s, %s", before, after);
     Shape s = shape.withDim(a, shape.dim(a) + before + after);
-    Tensor out = fresh(s);
-    Layout.place(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data, s.dim(a), before);
+    Tensor out = fresh(s, dtype());
+    if (isF32()) {
+      Layout.place(f32, shape.outer(a), shape.dim(a), shape.inner(a), out.f32, s.dim(a), before);
+    } else {
+      Layout.place(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data, s.dim(a), before);
+    }
     return out;
   }
 
@@ -389,6 +536,9 @@ public final class Tensor {
             "gatherRows: index %d at position %d is outside the table's %d rows (table %s)", rows[i], i, v, shape));
       }
     }
+    if (isF32()) {
+      return wide().gatherRows(rows, rowsShape).to(DType.FLOAT32);
+    }
     int width = shape.inner(0);
     Tensor out = fresh(rowsShape.append(shape.without(0).dims()));
     Layout.gatherRows(data, width, rows, out.data);
@@ -397,6 +547,9 @@ public final class Tensor {
 
   /** The adjoint of {@link #gatherRows}: this tensor's rows added into a zero table of {@code tableShape}. */
   public Tensor scatterAddRows(int[] rows, Shape tableShape) {
+    if (isF32()) {
+      return wide().scatterAddRows(rows, tableShape).to(DType.FLOAT32);
+    }
     Tensor out = fresh(tableShape);
     Layout.scatterAddRows(data, tableShape.inner(0), rows, out.data);
     return out;
@@ -419,11 +572,14 @@ public final class Tensor {
 
   /** The sum of all elements, as a scalar. */
   public Tensor sum() {
-    return new Tensor(Shape.scalar(), new double[] {Reduce.sum(data)});
+    return new Tensor(Shape.scalar(), new double[] {Reduce.sum(wide().data)}).to(dtype());
   }
 
   /** Sums along {@code axis}, keeping it with length 1 when {@code keepDims}. */
   public Tensor sum(int axis, boolean keepDims) {
+    if (isF32()) {
+      return wide().sum(axis, keepDims).to(DType.FLOAT32);
+    }
     int a = shape.axis(axis);
     Tensor out = fresh(keepDims ? shape.withDim(a, 1) : shape.without(a));
     Reduce.sumAxis(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
@@ -436,6 +592,9 @@ public final class Tensor {
     if (shape.dim(a) == 0) {
       throw ShapeException.of("max: axis %d of %s is empty", axis, shape);
     }
+    if (isF32()) {
+      return wide().max(axis, keepDims).to(DType.FLOAT32);
+    }
     Tensor out = fresh(keepDims ? shape.withDim(a, 1) : shape.without(a));
     Reduce.maxAxis(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
     return out;
@@ -443,6 +602,9 @@ public final class Tensor {
 
   /** {@code log(softmax(this))} along {@code axis}, computed stably. */
   public Tensor logSoftmax(int axis) {
+    if (isF32()) {
+      return wide().logSoftmax(axis).to(DType.FLOAT32);
+    }
     int a = shape.axis(axis);
     Tensor out = fresh(shape);
     Softmax.logSoftmax(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
@@ -451,6 +613,9 @@ public final class Tensor {
 
   /** For {@code this = logSoftmax(x, axis)}: the vector-Jacobian product {@code dy − softmax(x)·Σ dy}. */
   public Tensor logSoftmaxVjp(Tensor dy, int axis) {
+    if (isF32() || dy.isF32()) {
+      return wide().logSoftmaxVjp(dy.wide(), axis).to(resultType(dy));
+    }
     int a = shape.axis(axis);
     Tensor out = fresh(shape);
     Softmax.logSoftmaxBackward(dy.data, data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
@@ -461,8 +626,8 @@ public final class Tensor {
 
   /** True when no element is NaN or infinite. */
   public boolean isFinite() {
-    for (double v : data) {
-      if (!Double.isFinite(v)) {
+    for (int i = 0; i < size(); i++) {
+      if (!Double.isFinite(getFlat(i))) {
         return false;
       }
     }
@@ -482,9 +647,9 @@ public final class Tensor {
     if (!shape.equals(other.shape)) {
       return Optional.of("shapes differ: " + shape + " vs " + other.shape);
     }
-    for (int i = 0; i < data.length; i++) {
-      double a = data[i];
-      double b = other.data[i];
+    for (int i = 0; i < size(); i++) {
+      double a = getFlat(i);
+      double b = other.getFlat(i);
       double tol = atol + rtol * Math.max(Math.abs(a), Math.abs(b));
       if (!(Math.abs(a - b) <= tol) && !(a == b)) {
         return Optional.of(String.format(Locale.ROOT, "element %d of %s: %s vs %s (|diff| %.3g > tolerance %.3g)",
@@ -496,12 +661,12 @@ public final class Tensor {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Tensor t && shape.equals(t.shape) && Arrays.equals(data, t.data);
+    return o instanceof Tensor t && shape.equals(t.shape) && Arrays.equals(data, t.data) && Arrays.equals(f32, t.f32);
   }
 
   @Override
   public int hashCode() {
-    return 31 * shape.hashCode() + Arrays.hashCode(data);
+    return 31 * shape.hashCode() + (isF32() ? Arrays.hashCode(f32) : Arrays.hashCode(data));
   }
 
   /** For example {@code Tensor[2×3] float64 [[1, 2, 3], [4, 5, 6]]}; long axes are elided with {@code …}. */
@@ -516,7 +681,7 @@ public final class Tensor {
 
   private void appendValues(StringBuilder sb, int axis, int offset) {
     if (axis == shape.rank()) {
-      sb.append(formatNumber(data[offset]));
+      sb.append(formatNumber(getFlat(offset)));
       return;
     }
     int n = shape.dim(axis);

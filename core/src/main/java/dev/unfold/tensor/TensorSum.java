@@ -2,8 +2,11 @@ package dev.unfold.tensor;
 
 import com.google.common.base.Preconditions;
 import dev.unfold.tensor.kernel.Elementwise;
+import dev.unfold.tensor.kernel.FloatKernels;
 import dev.unfold.tensor.kernel.Layout;
 import dev.unfold.tensor.kernel.MatMul;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A running sum of same-shaped tensors that adds in place into storage it owns: backprop's
@@ -11,53 +14,93 @@ import dev.unfold.tensor.kernel.MatMul;
  * per step. n contributions cost one new tensor instead of n − 1, and the sum is formed in the
  * order the contributions arrive, exactly as {@code ((a + b) + c) + …}.
  *
- * <p>The storage is never visible while it can change: {@link #result()} hands it out as a
+ * <p>The sum has the element type of its first term; later terms of another type are converted
+ * to it. The storage is never visible while it can change: {@link #result()} hands it out as a
  * tensor once, after which the sum refuses further additions. Not thread-safe.
  */
 public final class TensorSum {
   private final Shape shape;
-  private double[] acc;
+  /** The running sum: a fresh tensor nobody else references, whose storage is ours to add into. */
+  private Tensor acc;
+  /** Products {@code aᵀ·b} added but not yet computed: their row blocks, in arrival order. */
+  private final List<Tensor> pendingA = new ArrayList<>();
+  private final List<Tensor> pendingB = new ArrayList<>();
+  private long pendingElements;
 
-  private TensorSum(Shape shape, double[] acc) {
-    this.shape = shape;
-    this.acc = acc;
+  /**
+   * Pending elements (rows × (k + m) summed over the blocks) above which the deferred products
+   * are computed: bounds the copy that joins them (4M elements, 32 MB in float64).
+   */
+  static final long MAX_PENDING_ELEMENTS = 1L << 22;
+
+  private TensorSum(Tensor fresh) {
+    this.shape = fresh.shape();
+    this.acc = fresh;
   }
 
-  /** A sum starting at zero. */
+  /** A float64 sum starting at zero. */
   public static TensorSum zeros(Shape shape) {
-    return new TensorSum(shape, new double[shape.size()]);
+    return zeros(shape, DType.FLOAT64);
+  }
+
+  /** A sum of the given element type starting at zero. */
+  public static TensorSum zeros(Shape shape, DType dtype) {
+    return new TensorSum(Tensors.zeros(shape, dtype));
   }
 
   /** A sum starting with a copy of {@code first}, which is not modified. */
   public static TensorSum of(Tensor first) {
-    return new TensorSum(first.shape(), first.toArray());
+    return new TensorSum(first.scale(1.0));
   }
 
   /** A sum starting with the product {@code op(a)·op(b)} (see {@link Tensor#matmul(Tensor, boolean, boolean)}). */
   public static TensorSum ofProduct(Tensor a, boolean transA, Tensor b, boolean transB) {
-    Tensor p = a.matmul(b, transA, transB);  // fresh and referenced nowhere else: its storage is ours
-    return new TensorSum(p.shape(), p.storage());
+    // A chain from zero gives the product's own bits (fma(x, y, 0) = x·y), and it may be deferred.
+    TensorSum sum = zeros(MatMulShape.of("TensorSum", a.shape(), transA, b.shape(), transB).out(), a.dtype());
+    sum.addProduct(a, transA, b, transB);
+    return sum;
   }
 
-  /** A sum starting with {@code first + second}; neither is modified. */
+  /** A sum starting with {@code first + second}, of {@code first}'s type; neither is modified. */
   public static TensorSum of(Tensor first, Tensor second) {
     checkShape(first.shape(), second);
-    return new TensorSum(first.shape(), first.add(second).storage());
+    return new TensorSum(first.add(second.to(first.dtype())));
+  }
+
+  /** The element type of the sum. */
+  public DType dtype() {
+    return live().dtype();
+  }
+
+  private Tensor live() {
+    Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
+    return acc;
   }
 
   /** Adds {@code t} in place; {@code t} is not modified. */
   public void add(Tensor t) {
-    Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
+    Tensor sum = flushed();
     checkShape(shape, t);
-    Elementwise.addInto(acc, t.storage());
+    Tensor x = t.to(sum.dtype());
+    if (sum.dtype() == DType.FLOAT32) {
+      FloatKernels.addInto(sum.storageF32(), x.storageF32());
+    } else {
+      Elementwise.addInto(sum.storage(), x.storage());
+    }
   }
 
   /**
    * Adds the product {@code op(a)·op(b)} of rank-2 tensors in place, with no intermediate tensor:
    * each element continues its fused multiply-add chain from the running sum.
+   *
+   * <p>NOTE: a weight's gradient {@code Σ_t a_tᵀ·b_t} arrives as one product per time step with
+   * an inner dimension of only the batch size, which runs at half the speed of a tall product.
+   * Products of that form are therefore deferred and computed together as one product over the
+   * stacked rows, when the sum is next read or added to in another way. That is the same fused
+   * multiply-add chain in the same order, so the bits do not change, only the speed.
    */
   public void addProduct(Tensor a, boolean transA, Tensor b, boolean transB) {
-    Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
+    Tensor sum = live();
     if (a.rank() != 2 || b.rank() != 2) {
       throw ShapeException.of("TensorSum: products take rank-2 operands, got %s and %s", a.shape(), b.shape());
     }
@@ -65,7 +108,28 @@ public final class TensorSum {
     if (!g.out().equals(shape)) {
       throw ShapeException.of("TensorSum: the product is %s, the sum %s", g.out(), shape);
     }
-    MatMul.multiplyAdd(g.n(), g.k(), g.m(), a.storage(), transA, b.storage(), transB, acc);
+    Tensor x = a.to(sum.dtype());
+    Tensor y = b.to(sum.dtype());
+    if (transA && !transB) {
+      pendingA.add(x);
+      pendingB.add(y);
+      pendingElements += (long) x.shape().dim(0) * (g.n() + g.m());
+      if (pendingElements > MAX_PENDING_ELEMENTS) {
+        flushed();
+      }
+      return;
+    }
+    multiplyAdd(flushed(), x, transA, y, transB);
+  }
+
+  private static void multiplyAdd(Tensor sum, Tensor x, boolean transA, Tensor y, boolean transB) {
+    MatMulShape g = MatMulShape.of("TensorSum", x.shape(), transA, y.shape(), transB);
+    if (sum.dtype() == DType.FLOAT32) {
+      // TODO(f32mm): MatMul.multiplyAdd on float storage once the float kernels land.
+      FloatKernels.addInto(sum.storageF32(), x.matmul(y, transA, transB).storageF32());
+    } else {
+      MatMul.multiplyAdd(g.n(), g.k(), g.m(), x.storage(), transA, y.storage(), transB, sum.storage());
+    }
   }
 
   /**
@@ -73,21 +137,40 @@ public final class TensorSum {
    * {@code axis}; the other dimensions must agree. {@code part} is not modified.
    */
   public void addSlice(Tensor part, int axis, int start) {
-    Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
+    Tensor sum = flushed();
     int a = shape.axis(axis);
     int pn = part.rank() == shape.rank() ? part.shape().dim(a) : -1;
     if (pn < 0 || !part.shape().withDim(a, 0).equals(shape.withDim(a, 0)) || start < 0 || start + pn > shape.dim(a)) {
       throw ShapeException.of("TensorSum: a slice %s at %d along axis %d does not fit %s", part.shape(), start, axis, shape);
     }
-    Layout.addPlace(part.storage(), shape.outer(a), pn, shape.inner(a), acc, shape.dim(a), start);
+    Tensor x = part.to(sum.dtype());
+    if (sum.dtype() == DType.FLOAT32) {
+      FloatKernels.addPlace(x.storageF32(), shape.outer(a), pn, shape.inner(a), sum.storageF32(), shape.dim(a), start);
+    } else {
+      Layout.addPlace(x.storage(), shape.outer(a), pn, shape.inner(a), sum.storage(), shape.dim(a), start);
+    }
   }
 
   /** The sum as a tensor; the sum can no longer change afterwards. */
   public Tensor result() {
-    Preconditions.checkState(acc != null, "TensorSum: the result was already taken");
-    Tensor t = Tensor.wrap(shape, acc);
+    Tensor t = flushed();
     acc = null;
     return t;
+  }
+
+  /** The running sum with every deferred product added. */
+  private Tensor flushed() {
+    Tensor sum = live();
+    if (pendingA.isEmpty()) {
+      return sum;
+    }
+    Tensor a = pendingA.size() == 1 ? pendingA.get(0) : Tensor.concat(0, pendingA);
+    Tensor b = pendingB.size() == 1 ? pendingB.get(0) : Tensor.concat(0, pendingB);
+    pendingA.clear();
+    pendingB.clear();
+    pendingElements = 0;
+    multiplyAdd(sum, a, true, b, false);
+    return sum;
   }
 
   private static void checkShape(Shape expected, Tensor t) {

@@ -12,6 +12,11 @@ public final class Tensors {
     return Tensor.wrap(shape, new double[shape.size()]);
   }
 
+  /** Zeros of the given element type. */
+  public static Tensor zeros(Shape shape, DType dtype) {
+    return dtype == DType.FLOAT32 ? Tensor.wrap(shape, new float[shape.size()]) : zeros(shape);
+  }
+
   public static Tensor zeros(int... dims) {
     return zeros(Shape.of(dims));
   }

@@ -33,18 +33,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class OpGradientTest {
 
-  /** One gradient-check case: the primitive it covers (null for a composite) and the check. */
-  record OpCase(String name, Class<? extends Op> covers, Executable check) {
+  /**
+   * One case: the primitive it covers (for a composite, the primitive it exercises), its
+   * gradient check, and any further assertions.
+   */
+  record OpCase(String name, Class<? extends Op> covers, GradCheck gradCheck, Executable extra) {
     @Override public String toString() { return name; }
   }
 
   private static OpCase op(String name, Op op, Tensor... inputs) {
-    return new OpCase(name, op.getClass(), () -> GradCheck.of(op).inputs(inputs).check());
+    return checked(name, op.getClass(), GradCheck.of(op).inputs(inputs));
   }
 
   private static OpCase fn(String name, Class<? extends Op> covers, java.util.function.Function<List<Node>, Node> f,
       Tensor... inputs) {
-    return new OpCase(name, covers, () -> GradCheck.of(name, f).inputs(inputs).check());
+    return checked(name, covers, GradCheck.of(name, f).inputs(inputs));
+  }
+
+  private static OpCase checked(String name, Class<? extends Op> covers, GradCheck check) {
+    return new OpCase(name, covers, check, () -> {});
   }
 
   static List<OpCase> cases() {
@@ -93,20 +100,22 @@ class OpGradientTest {
         Tensors.of(new double[][] {{1000, 999, -1000, 0.5}, {-1000, -999.5, 1000, 1000}})));
     c.add(op("dropout p=0.4 fixed seed", new Dropout(0.4, 99), signed(58, 4, 5)));
     // Ops with non-differentiable inputs: indices and masks are constants.
-    c.add(new OpCase("gather_rows with repeated indices", GatherRows.class, () -> GradCheck.of(new GatherRows())
-        .inputs(signed(60, 5, 3), Tensors.indices(1, 3, 1, 0)).constants(1).check()));
-    c.add(new OpCase("gather_rows [2×3] indices", GatherRows.class, () -> GradCheck.of(new GatherRows())
-        .inputs(signed(61, 4, 2), Tensors.of(new double[][] {{0, 3, 3}, {2, 1, 0}})).constants(1).check()));
-    c.add(new OpCase("where same shape", Where.class, () -> GradCheck.of(new Where())
+    c.add(checked("gather_rows with repeated indices", GatherRows.class, GradCheck.of(new GatherRows())
+        .inputs(signed(60, 5, 3), Tensors.indices(1, 3, 1, 0)).constants(1)));
+    c.add(checked("gather_rows [2×3] indices", GatherRows.class, GradCheck.of(new GatherRows())
+        .inputs(signed(61, 4, 2), Tensors.of(new double[][] {{0, 3, 3}, {2, 1, 0}})).constants(1)));
+    c.add(checked("where same shape", Where.class, GradCheck.of(new Where())
         .inputs(Tensors.of(new double[][] {{1, 0, 1, 1}, {0, 0, 1, 0}}), signed(62, 2, 4), signed(63, 2, 4))
-        .constants(0).check()));
-    c.add(new OpCase("where mask [3×1], a [3×4], b [4]", Where.class, () -> GradCheck.of(new Where())
-        .inputs(Tensors.of(new double[][] {{1}, {0}, {1}}), signed(64, 3, 4), signed(65, 4)).constants(0).check()));
+        .constants(0)));
+    c.add(checked("where mask [3×1], a [3×4], b [4]", Where.class, GradCheck.of(new Where())
+        .inputs(Tensors.of(new double[][] {{1}, {0}, {1}}), signed(64, 3, 4), signed(65, 4)).constants(0)));
     // One-hot and detach pass no gradient at all: checked through what they feed.
-    c.add(new OpCase("one_hot feeding mul", OneHot.class, () -> GradCheck.of("one_hot(idx)·x",
+    c.add(checked("one_hot feeding mul", OneHot.class, GradCheck.of("one_hot(idx)·x",
             in -> in.get(0).oneHot(4).mul(in.get(1)))
-        .inputs(Tensors.indices(0, 3, 2, 3, 1), signed(66, 5, 4)).constants(0).check()));
-    c.add(new OpCase("detach stops the gradient", Detach.class, OpGradientTest::checkDetach));
+        .inputs(Tensors.indices(0, 3, 2, 3, 1), signed(66, 5, 4)).constants(0)));
+    c.add(new OpCase("detach stops the gradient", Detach.class, GradCheck.of("detach(x)·y",
+            in -> in.get(0).detach().mul(in.get(1)))
+        .inputs(signed(80, 2, 3), signed(81, 2, 3)).constants(0), OpGradientTest::checkDetachedInputGetsNothing));
     // Composites on Node: no backward of their own.
     c.add(fn("mean all", Sum.class, in -> in.get(0).mean(), signed(70, 3, 4)));
     c.add(fn("mean axis 1", Sum.class, in -> in.get(0).mean(1, false), signed(71, 3, 4)));
@@ -123,10 +132,8 @@ class OpGradientTest {
     return c;
   }
 
-  /** Detach: the gradient check of {@code detach(x)·y} wrt y passes, and x receives nothing. */
-  private static void checkDetach() {
-    GradCheck.of("detach(x)·y", in -> in.get(0).detach().mul(in.get(1)))
-        .inputs(signed(80, 2, 3), signed(81, 2, 3)).constants(0).check();
+  /** Detach: beside the gradient check of {@code detach(x)·y} wrt y, x receives nothing. */
+  private static void checkDetachedInputGetsNothing() {
     Graph g = new Graph();
     Node x = g.variable("x", signed(82, 2, 3));
     Node y = x.detach().mul(x).sum();
@@ -143,7 +150,21 @@ class OpGradientTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("caseStream")
   void gradientMatchesFiniteDifferences(OpCase c) throws Throwable {
-    c.check().execute();
+    c.gradCheck().check();
+    c.extra().execute();
+  }
+
+  /**
+   * The same case in a float32 graph: value and gradients agree with float64 on the same
+   * (float32-rounded) inputs to {@code 1e-5} relative, {@code 1e-5} absolute (a few float ulps;
+   * the log-softmax of magnitude-1e3 inputs has absolute errors near ulp(1000) ≈ 6e-5, so it is
+   * compared to that).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("caseStream")
+  void float32AgreesWithFloat64(OpCase c) {
+    double atol = c.name().contains("1e3") ? 1.5e-4 : 1e-5;
+    c.gradCheck().checkFloat32(1e-5, atol);
   }
 
   @Test

@@ -91,10 +91,15 @@ public final class Elementwise {
 
   /** {@code out[i] = tanh(x[i])}, within about 2 ulp of {@link Math#tanh}; the same bits on both kernel paths. */
   public static void tanh(double[] x, double[] out) {
+    tanh(x, x.length, out);
+  }
+
+  /** {@code out[i] = tanh(x[i])} for the first {@code n} elements. */
+  public static void tanh(double[] x, int n, double[] out) {
     if (Kernels.VECTOR) {
-      VectorElementwise.tanh(x, out);
+      VectorElementwise.tanh(x, n, out);
     } else {
-      for (int i = 0; i < x.length; i++) {
+      for (int i = 0; i < n; i++) {
         out[i] = Transcendental.tanh(x[i]);
       }
     }
@@ -105,10 +110,15 @@ public final class Elementwise {
    * so that the exponential never overflows; the same bits on both kernel paths.
    */
   public static void sigmoid(double[] x, double[] out) {
+    sigmoid(x, x.length, out);
+  }
+
+  /** {@code out[i] = σ(x[i])} for the first {@code n} elements. */
+  public static void sigmoid(double[] x, int n, double[] out) {
     if (Kernels.VECTOR) {
-      VectorElementwise.sigmoid(x, out);
+      VectorElementwise.sigmoid(x, n, out);
     } else {
-      for (int i = 0; i < x.length; i++) {
+      for (int i = 0; i < n; i++) {
         out[i] = Transcendental.sigmoid(x[i]);
       }
     }

@@ -31,6 +31,16 @@ public final class Layout {
    * starting at index {@code start} of the middle axis.
    */
   public static void place(double[] part, int outer, int pn, int inner, double[] out, int n, int start) {
+    placeBlocks(part, outer, pn, inner, out, n, start);
+  }
+
+  /** {@link #place(double[], int, int, int, double[], int, int)} for float32 storage. */
+  public static void place(float[] part, int outer, int pn, int inner, float[] out, int n, int start) {
+    placeBlocks(part, outer, pn, inner, out, n, start);
+  }
+
+  // NOTE: copies are the same for every element type: System.arraycopy takes either array.
+  private static void placeBlocks(Object part, int outer, int pn, int inner, Object out, int n, int start) {
     int block = pn * inner;
     for (int o = 0; o < outer; o++) {
       System.arraycopy(part, o * block, out, (o * n + start) * inner, block);
@@ -51,6 +61,15 @@ public final class Layout {
 
   /** Copies indices {@code [start, start+pn)} of the middle axis of {@code x} into {@code out}. */
   public static void take(double[] x, int outer, int n, int inner, int start, int pn, double[] out) {
+    takeBlocks(x, outer, n, inner, start, pn, out);
+  }
+
+  /** {@link #take(double[], int, int, int, int, int, double[])} for float32 storage. */
+  public static void take(float[] x, int outer, int n, int inner, int start, int pn, float[] out) {
+    takeBlocks(x, outer, n, inner, start, pn, out);
+  }
+
+  private static void takeBlocks(Object x, int outer, int n, int inner, int start, int pn, Object out) {
     int block = pn * inner;
     for (int o = 0; o < outer; o++) {
       System.arraycopy(x, (o * n + start) * inner, out, o * block, block);

@@ -32,22 +32,22 @@ final class VectorElementwise {
 
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
-  static void tanh(double[] x, double[] out) {
+  static void tanh(double[] x, int n, double[] out) {
     int i = 0;
-    for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
       tanh(DoubleVector.fromArray(S, x, i)).intoArray(out, i);
     }
-    for (; i < x.length; i++) {
+    for (; i < n; i++) {
       out[i] = Transcendental.tanh(x[i]);
     }
   }
 
-  static void sigmoid(double[] x, double[] out) {
+  static void sigmoid(double[] x, int n, double[] out) {
     int i = 0;
-    for (int bound = S.loopBound(x.length); i < bound; i += S.length()) {
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
       sigmoid(DoubleVector.fromArray(S, x, i)).intoArray(out, i);
     }
-    for (; i < x.length; i++) {
+    for (; i < n; i++) {
       out[i] = Transcendental.sigmoid(x[i]);
     }
   }

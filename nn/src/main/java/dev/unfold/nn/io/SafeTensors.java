@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.unfold.io.AtomicFiles;
 import dev.unfold.nn.io.SafeTensorsHeader.Entry;
+import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.Tensors;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  * {@code "__metadata__"} object of strings, then the little-endian data buffer, which the
  * tensors tile exactly.
  *
- * <p>{@link #write} stores float64 tensors as {@code F64}. {@link #read} loads {@code F64} as is
+ * <p>{@link #write} stores float64 tensors as {@code F64} and float32 ones as {@code F32}. {@link #read} loads {@code F64} as is
  * and {@code F32} widened exactly to float64; any other dtype is refused with an error naming the
  * tensor, never reinterpreted. Every malformed file is refused with a
  * {@link CheckpointFormatException} before any tensor is returned.
@@ -102,7 +103,11 @@ public final class SafeTensors {
             writeFully(out, buf.flip());
             buf.clear();
           }
-          buf.putDouble(t.getFlat(i));
+          if (t.dtype() == DType.FLOAT32) {
+            buf.putFloat((float) t.getFlat(i));  // exact: the value is a float
+          } else {
+            buf.putDouble(t.getFlat(i));
+          }
         }
       }
       writeFully(out, buf.flip());
@@ -231,6 +236,7 @@ public final class SafeTensors {
         g.writeObjectFieldStart(e.getKey());
         g.writeStringField("dtype", switch (t.dtype()) {
           case FLOAT64 -> "F64";
+          case FLOAT32 -> "F32";
         });
         g.writeArrayFieldStart("shape");
         for (int d : t.shape().dims()) {

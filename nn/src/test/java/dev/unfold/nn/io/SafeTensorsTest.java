@@ -64,6 +64,18 @@ class SafeTensorsTest {
   }
 
   @Test
+  void float32TensorsAreStoredAsF32AndReadBackWidenedExactly() throws IOException {
+    Path f = dir.resolve("f32.safetensors");
+    Tensor x = Tensors.vector(0.1, -1.0 / 3, 2.5e-3).to(dev.unfold.tensor.DType.FLOAT32);
+    SafeTensors.write(f, Map.of("x", x), Map.of());
+    byte[] raw = Files.readAllBytes(f);
+    long n = ByteBuffer.wrap(raw, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    String header = new String(raw, 8, (int) n, UTF_8);
+    assertTrue(header.contains("\"dtype\":\"F32\"") && header.contains("\"data_offsets\":[0,12]"), header);
+    assertEquals(x.to(dev.unfold.tensor.DType.FLOAT64), SafeTensors.read(f).tensors().get("x"));
+  }
+
+  @Test
   void writesF64SortedByNameWithPaddedHeader() throws IOException {
     Path f = dir.resolve("layout.safetensors");
     SafeTensors.write(f, Map.of("b", Tensors.vector(2), "a", Tensors.vector(1, 1)), Map.of("k", "v"));

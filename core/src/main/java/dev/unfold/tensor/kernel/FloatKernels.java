@@ -1,0 +1,199 @@
+package dev.unfold.tensor.kernel;
+
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The float32 loops of a training step's hot path: conversions, broadcast arithmetic, the
+ * recurrent nonlinearities and their vector-Jacobian products, scaling, in-place sums and the
+ * adjoint of broadcasting. Internal; the float64 loops are in {@link Elementwise} and
+ * {@link Reduce}, and the broadcasting walk ({@link Odometer}) is shared.
+ *
+ * <p>Arithmetic is float arithmetic, as in any float32 framework, except where a float64
+ * intermediate costs nothing and is more accurate: tanh and σ are computed in float64 (the
+ * SIMD kernels of {@link Elementwise}) and rounded once, and sums to a shape accumulate each row
+ * in float64.
+ */
+public final class FloatKernels {
+  private FloatKernels() {}
+
+  /** Elements converted per chunk when a float64 kernel computes a float32 result. */
+  private static final int CHUNK = 1024;
+
+  /** Chunk buffers for tanh and σ (kernel scratch, never visible outside). */
+  private static final ThreadLocal<double[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new double[][] {new double[CHUNK], new double[CHUNK]});
+
+  /** {@code out[i] = x[i]} exactly. */
+  public static void widen(float[] x, double[] out) {
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i];
+    }
+  }
+
+  /** {@code out[i] = x[i]} rounded to the nearest float. */
+  public static void narrow(double[] x, float[] out) {
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (float) x[i];
+    }
+  }
+
+  /** {@code out = a op b} with {@code a} and {@code b} broadcast to {@code outDims}. */
+  public static void binary(Elementwise.Binary op, float[] a, int[] aDims, float[] b, int[] bDims, int[] outDims,
+      float[] out) {
+    if (a.length == out.length && b.length == out.length) {
+      strided(op, a, 0, 1, b, 0, 1, out, 0, out.length);
+      return;
+    }
+    int[] sa = Odometer.alignedStrides(aDims, outDims);
+    int[] sb = Odometer.alignedStrides(bDims, outDims);
+    int la = Odometer.lastStride(sa);
+    int lb = Odometer.lastStride(sb);
+    Odometer.walk(outDims, new int[][] {sa, sb}, (o, offs, n) -> strided(op, a, offs[0], la, b, offs[1], lb, out, o, n));
+  }
+
+  // NOTE: one loop per operator with the strides as values: C2 still vectorises the common
+  // unit-stride case (it versions the loop on stride == 1), and the bias's broadcast row (stride
+  // 1 along the last axis) is the same loop.
+  private static void strided(Elementwise.Binary op, float[] a, int ia, int la, float[] b, int ib, int lb,
+      float[] out, int o, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] + b[ib + i * lb];
+        }
+      }
+      case SUB -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] - b[ib + i * lb];
+        }
+      }
+      case MUL -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] * b[ib + i * lb];
+        }
+      }
+      case DIV -> {
+        for (int i = 0; i < n; i++) {
+          out[o + i] = a[ia + i * la] / b[ib + i * lb];
+        }
+      }
+    }
+  }
+
+  /** {@code out[i] = tanh(x[i])}: the float64 kernel's value rounded to float. */
+  public static void tanh(float[] x, float[] out) {
+    viaFloat64(x, out, true);
+  }
+
+  /** {@code out[i] = σ(x[i])}: the float64 kernel's value rounded to float. */
+  public static void sigmoid(float[] x, float[] out) {
+    viaFloat64(x, out, false);
+  }
+
+  private static void viaFloat64(float[] x, float[] out, boolean tanh) {
+    double[][] scratch = SCRATCH.get();
+    double[] in = scratch[0];
+    double[] res = scratch[1];
+    for (int start = 0; start < x.length; start += CHUNK) {
+      int n = Math.min(CHUNK, x.length - start);
+      for (int i = 0; i < n; i++) {
+        in[i] = x[start + i];
+      }
+      if (tanh) {
+        Elementwise.tanh(in, n, res);
+      } else {
+        Elementwise.sigmoid(in, n, res);
+      }
+      for (int i = 0; i < n; i++) {
+        out[start + i] = (float) res[i];
+      }
+    }
+  }
+
+  /** For {@code y = tanh(x)}: {@code out = dy ⊙ (1 − y²)}. */
+  public static void tanhVjp(float[] dy, float[] y, float[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = dy[i] * (1f - y[i] * y[i]);
+    }
+  }
+
+  /** For {@code y = σ(x)}: {@code out = dy ⊙ y ⊙ (1 − y)}. */
+  public static void sigmoidVjp(float[] dy, float[] y, float[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = dy[i] * y[i] * (1f - y[i]);
+    }
+  }
+
+  /** {@code out[i] = x[i] * s}, with {@code s} rounded to float. */
+  public static void scale(float[] x, double s, float[] out) {
+    float f = (float) s;
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i] * f;
+    }
+  }
+
+  /** {@code acc[i] += x[i]}: gradient accumulation into storage the caller owns. */
+  public static void addInto(float[] acc, float[] x) {
+    for (int i = 0; i < acc.length; i++) {
+      acc[i] += x[i];
+    }
+  }
+
+  /** {@code out[i] = f(x[i])}, computed in float64 and rounded. */
+  public static void map(float[] x, DoubleUnaryOperator f, float[] out) {
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (float) f.applyAsDouble(x[i]);
+    }
+  }
+
+  /** {@code out = f(a, b)} broadcast to {@code outDims}, computed in float64 and rounded. */
+  public static void zip(float[] a, int[] aDims, float[] b, int[] bDims, int[] outDims, DoubleBinaryOperator f,
+      float[] out) {
+    int[] sa = Odometer.alignedStrides(aDims, outDims);
+    int[] sb = Odometer.alignedStrides(bDims, outDims);
+    int la = Odometer.lastStride(sa);
+    int lb = Odometer.lastStride(sb);
+    Odometer.walk(outDims, new int[][] {sa, sb}, (o, offs, n) -> {
+      for (int i = 0; i < n; i++) {
+        out[o + i] = (float) f.applyAsDouble(a[offs[0] + i * la], b[offs[1] + i * lb]);
+      }
+    });
+  }
+
+  /**
+   * Sums {@code x} of shape {@code xDims} down to {@code targetDims} (the adjoint of
+   * broadcasting); {@code out} must start zeroed. A row that collapses to one element is summed
+   * in float64.
+   */
+  public static void sumTo(float[] x, int[] xDims, int[] targetDims, float[] out) {
+    int[] st = Odometer.alignedStrides(targetDims, xDims);
+    int lt = Odometer.lastStride(st);
+    Odometer.walk(xDims, new int[][] {st}, (o, offs, n) -> {
+      int t = offs[0];
+      if (lt == 0) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+          s += x[o + i];
+        }
+        out[t] += (float) s;
+      } else {
+        for (int i = 0; i < n; i++) {
+          out[t + i] += x[o + i];
+        }
+      }
+    });
+  }
+
+  /** Adds {@code part} ({@code [outer × pn × inner]}) into {@code out} ({@code [outer × n × inner]}) from index {@code start}. */
+  public static void addPlace(float[] part, int outer, int pn, int inner, float[] out, int n, int start) {
+    int block = pn * inner;
+    for (int o = 0; o < outer; o++) {
+      int src = o * block;
+      int dst = (o * n + start) * inner;
+      for (int i = 0; i < block; i++) {
+        out[dst + i] += part[src + i];
+      }
+    }
+  }
+}
