@@ -70,6 +70,17 @@ class ExamplesSmokeTest {
     assertEquals('P', png[1]);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void trainsInFloat32(String name, List<String> extra, List<String> files, String expected, @TempDir Path dir) {
+    List<String> args = new java.util.ArrayList<>(List.of(name, "--steps", "2", "--quiet", "--dtype", "float32",
+        "--out", dir.toString()));
+    args.addAll(extra);
+    String printed = run(args.toArray(new String[0]));
+    assertTrue(printed.contains(expected), printed);
+    assertTrue(Files.exists(dir.resolve(files.get(0))), files.get(0) + " missing in " + dir);
+  }
+
   @Test
   void charlmSamplesFromItsCheckpoint(@TempDir Path dir) {
     Path out = dir.resolve("out");

@@ -117,7 +117,7 @@ public final class CharLm implements Callable<Integer> {
     int chunks = task.chunks().size();
     Optimizer adam = Optimizer.adam(model.params().all(), lr);
     TrainerConfig config = TrainerConfig.defaults().withEpochs((steps + chunks - 1) / chunks).withMaxSteps(steps)
-        .withBatchSize(1).withShuffle(false).withClipNorm(5).withSeed(common.seed)
+        .withBatchSize(1).withShuffle(false).withClipNorm(5).withSeed(common.seed).withDType(common.dtype)
         .withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO).withLogEvery(50)
         .withMetricsCsv(dir.resolve("metrics.csv"));
     Trainer<TruncatedBptt.Chunk> trainer = new Trainer<>(task, adam, LearningRateSchedule.cosine(lr, lr / 10, steps), config);

@@ -79,7 +79,7 @@ public final class Classify implements Callable<Integer>, TrainingTask<Reviews.R
     List<Reviews.Review> test = Reviews.generate(rng, 500);
     Trainer<Reviews.Review> trainer = new Trainer<>(this, Optimizer.adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
         TrainerConfig.defaults().withEpochs(100).withMaxSteps(common.steps(400)).withBatchSize(32).withValidation(0.1)
-            .withSeed(common.seed).withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO)
+            .withSeed(common.seed).withDType(common.dtype).withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO)
             .withMetricsCsv(dir.resolve("metrics.csv")));
     trainer.output(out);
     History h = trainer.fit(train);

@@ -1,5 +1,6 @@
 package dev.unfold.examples.common;
 
+import dev.unfold.tensor.DType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The options every example takes: {@code --steps}, {@code --seed}, {@code --out}, {@code --dump}. */
+/** The options every example takes: {@code --steps}, {@code --seed}, {@code --out}, {@code --dump}, {@code --quiet}, {@code --dtype}. */
 public final class CommonOptions {
   @Option(names = "--steps", description = "training steps (updates)")
   public Integer steps;
@@ -25,6 +26,18 @@ public final class CommonOptions {
 
   @Option(names = "--quiet", description = "no progress output")
   public boolean quiet;
+
+  @Option(names = "--dtype", description = "element type of training: FLOAT32 (faster) or FLOAT64; parameters and "
+      + "checkpoints stay float64 (default: ${DEFAULT-VALUE})", converter = DTypeConverter.class)
+  public DType dtype = DType.FLOAT64;
+
+  /** Accepts {@code float32} and {@code float64} in any case. */
+  static final class DTypeConverter implements picocli.CommandLine.ITypeConverter<DType> {
+    @Override
+    public DType convert(String value) {
+      return DType.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+    }
+  }
 
   /** The number of steps, or the example's default. */
   public int steps(int defaultSteps) {

@@ -91,7 +91,7 @@ public final class DateConverter implements Callable<Integer>, TrainingTask<Date
     List<Dates.Pair> test = Dates.generate(rng, 500);
     Trainer<Dates.Pair> trainer = new Trainer<>(this, Optimizer.adam(p.all(), 0.005), LearningRateSchedule.constant(0.005),
         TrainerConfig.defaults().withEpochs(100).withMaxSteps(common.steps(1200)).withBatchSize(32).withClipNorm(5)
-            .withSeed(common.seed).withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO)
+            .withSeed(common.seed).withDType(common.dtype).withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO)
             .withMetricsCsv(dir.resolve("metrics.csv")));
     trainer.output(out);
     History h = trainer.fit(train);

@@ -75,7 +75,7 @@ public final class Tagger implements Callable<Integer>, TrainingTask<NameData.Se
     List<NameData.Sentence> test = NameData.generate(rng, 500, false);
     int steps = common.steps(400);
     Trainer<NameData.Sentence> trainer = new Trainer<>(this, Optimizer.adam(p.all(), 0.01), LearningRateSchedule.constant(0.01),
-        TrainerConfig.defaults().withEpochs(100).withMaxSteps(steps).withBatchSize(32).withValidation(0.1).withSeed(common.seed)
+        TrainerConfig.defaults().withEpochs(100).withMaxSteps(steps).withBatchSize(32).withValidation(0.1).withSeed(common.seed).withDType(common.dtype)
             .withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO).withMetricsCsv(dir.resolve("metrics.csv")));
     trainer.output(out);
     History h = trainer.fit(train);

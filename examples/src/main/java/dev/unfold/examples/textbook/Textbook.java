@@ -192,7 +192,7 @@ public final class Textbook implements Callable<Integer> {
 
   private History train(TrainingTask<Example> task, Params params, List<Example> train, int steps, Path csv) {
     Trainer<Example> t = new Trainer<>(task, Optimizer.adam(params.all(), 0.01), LearningRateSchedule.constant(0.01),
-        TrainerConfig.defaults().withEpochs(100).withMaxSteps(steps).withBatchSize(32).withSeed(common.seed)
+        TrainerConfig.defaults().withEpochs(100).withMaxSteps(steps).withBatchSize(32).withSeed(common.seed).withDType(common.dtype)
             .withProgress(common.quiet ? Progress.Mode.QUIET : Progress.Mode.AUTO).withMetricsCsv(csv));
     t.output(out);
     return t.fit(train);

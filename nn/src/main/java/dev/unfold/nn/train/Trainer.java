@@ -178,7 +178,7 @@ public final class Trainer<E> {
     long started = System.nanoTime();
     double lr = schedule.rate(state.step());
     optimizer.setLearningRate(lr);
-    Graph g = new Graph();
+    Graph g = new Graph(config.dtype());
     Map<String, Double> metrics = new LinkedHashMap<>();
     Node loss = task.loss(g, batch, metrics);
     double value = loss.value().item();
@@ -214,7 +214,7 @@ public final class Trainer<E> {
     for (int i = 0; i < validation.size(); i += config.batchSize()) {
       List<E> batch = validation.subList(i, Math.min(validation.size(), i + config.batchSize()));
       Map<String, Double> metrics = new LinkedHashMap<>();
-      sum += task.loss(Graph.inference(), batch, metrics).value().item();
+      sum += task.loss(Graph.inference(config.dtype()), batch, metrics).value().item();
       metrics.forEach((k, v) -> metricSums.merge(k, v, Double::sum));
       batches++;
     }
