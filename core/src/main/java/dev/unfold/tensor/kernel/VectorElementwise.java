@@ -52,6 +52,31 @@ final class VectorElementwise {
     }
   }
 
+  /**
+   * {@code out[to + k] = tanh(x[from + k])} for {@code k < n}: a row segment of a larger array.
+   * {@code out} may be {@code x} with {@code to == from} (each lane is read before it is written).
+   */
+  static void tanh(double[] x, int from, double[] out, int to, int n) {
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += S.length()) {
+      tanh(DoubleVector.fromArray(S, x, from + k)).intoArray(out, to + k);
+    }
+    for (; k < n; k++) {
+      out[to + k] = Transcendental.tanh(x[from + k]);
+    }
+  }
+
+  /** {@code out[to + k] = σ(x[from + k])} for {@code k < n}; in place as {@link #tanh(double[], int, double[], int, int)}. */
+  static void sigmoid(double[] x, int from, double[] out, int to, int n) {
+    int k = 0;
+    for (int bound = S.loopBound(n); k < bound; k += S.length()) {
+      sigmoid(DoubleVector.fromArray(S, x, from + k)).intoArray(out, to + k);
+    }
+    for (; k < n; k++) {
+      out[to + k] = Transcendental.sigmoid(x[from + k]);
+    }
+  }
+
   private static DoubleVector expNonPositive(DoubleVector x) {
     DoubleVector y = x.max(EXP_MIN);
     DoubleVector t = y.fma(LOG2E, SHIFTER);
