@@ -16,7 +16,7 @@ enum OpKind {
 
   private static final Set<String> ARITHMETIC_OPS = Set.of("add", "sub", "mul", "div", "neg", "pow", "clamp");
   private static final Set<String> ACTIVATION_OPS =
-      Set.of("tanh", "sigmoid", "relu", "exp", "log", "log_softmax", "dropout");
+      Set.of("tanh", "sigmoid", "relu", "exp", "log", "log_softmax", "dropout", "lstm_update", "gru_update");
   private static final Set<String> REDUCTION_OPS = Set.of("sum");
   private static final Set<String> LAYOUT_OPS =
       Set.of("reshape", "transpose", "concat", "slice", "gather_rows", "one_hot", "where", "detach");

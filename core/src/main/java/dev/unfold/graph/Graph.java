@@ -44,6 +44,7 @@ public final class Graph {
   private boolean gradEnabled = true;
   private boolean training = true;
   private boolean anomalyDetection;
+  private boolean fusedOps = true;
   private final DType dtype;
 
   /** A float64 graph that records nodes for backprop, in training mode. */
@@ -293,6 +294,22 @@ public final class Graph {
   /** True when anomaly detection is on. */
   public boolean isAnomalyDetection() {
     return anomalyDetection;
+  }
+
+  /**
+   * Whether graph-building code may use fused ops (such as an LSTM step's {@code lstm_update})
+   * where it has a choice; true by default. Off, it builds the composite of primitives instead,
+   * with every intermediate (gate) node named: for dumps and gradient-flow reports that follow
+   * gates. Both give the same values and gradients up to rounding. The graph itself only stores
+   * the flag.
+   */
+  public void setFusedOps(boolean on) {
+    this.fusedOps = on;
+  }
+
+  /** True when graph-building code may use fused ops (the default); see {@link #setFusedOps}. */
+  public boolean isFusedOps() {
+    return fusedOps;
   }
 
   // ---------------------------------------------------------------- backprop

@@ -97,7 +97,7 @@ public final class Elementwise {
   /** {@code out[i] = tanh(x[i])} for the first {@code n} elements. */
   public static void tanh(double[] x, int n, double[] out) {
     if (Kernels.VECTOR) {
-      VectorElementwise.tanh(x, n, out);
+      VectorElementwise.tanh(x, 0, out, 0, n);
     } else {
       for (int i = 0; i < n; i++) {
         out[i] = Transcendental.tanh(x[i]);
@@ -116,7 +116,7 @@ public final class Elementwise {
   /** {@code out[i] = σ(x[i])} for the first {@code n} elements. */
   public static void sigmoid(double[] x, int n, double[] out) {
     if (Kernels.VECTOR) {
-      VectorElementwise.sigmoid(x, n, out);
+      VectorElementwise.sigmoid(x, 0, out, 0, n);
     } else {
       for (int i = 0; i < n; i++) {
         out[i] = Transcendental.sigmoid(x[i]);

@@ -111,8 +111,8 @@ class ElementwiseKernelTest {
     double[] x = arguments();
     double[] vt = new double[x.length];
     double[] vs = new double[x.length];
-    VectorElementwise.tanh(x, x.length, vt);
-    VectorElementwise.sigmoid(x, x.length, vs);
+    VectorElementwise.tanh(x, vt);
+    VectorElementwise.sigmoid(x, vs);
     for (int i = 0; i < x.length; i++) {
       assertEquals(Transcendental.tanh(x[i]), vt[i], 0.0, "tanh(" + x[i] + ")");
       assertEquals(Transcendental.sigmoid(x[i]), vs[i], 0.0, "sigmoid(" + x[i] + ")");

@@ -154,7 +154,7 @@ public final class CharLm implements Callable<Integer> {
     Charts.lossCurve(history, "charlm (" + cell + "): training loss (nats per character)", dir.resolve("loss.png"));
     out.println("wrote " + dir.resolve("model.safetensors") + ", model.json, metrics.csv, loss.png, samples.txt");
     if (common.dump().isPresent()) {
-      Graph g = new Graph();
+      Graph g = Dumps.graph();
       Node loss = task.loss(g, java.util.List.of(task.chunks().get(0)), new java.util.HashMap<>());
       Dumps.write(common.dump().get(), g, loss, "h", out, "forget_gate", "input_gate", "output_gate", "update_gate", "reset_gate");
     }

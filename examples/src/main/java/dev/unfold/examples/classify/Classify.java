@@ -104,7 +104,7 @@ public final class Classify implements Callable<Integer>, TrainingTask<Reviews.R
     Charts.lossCurve(h, "classify: training loss", dir.resolve("loss.png"));
     Checkpoint.save(dir.resolve("model.safetensors"), p, Checkpoint.Extras.none());
     if (common.dump().isPresent()) {
-      Graph g = new Graph();
+      Graph g = Dumps.graph();
       Dumps.write(common.dump().get(), g, loss(g, train.subList(0, 4), new HashMap<>()), "h", out, "update_gate", "reset_gate");
     }
     return 0;

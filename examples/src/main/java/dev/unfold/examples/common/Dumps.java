@@ -22,10 +22,21 @@ public final class Dumps {
   private Dumps() {}
 
   /**
+   * A graph to build the dumped step in: fused ops off ({@link Graph#setFusedOps}), so LSTM and
+   * GRU steps show a node per gate and the gradient-flow report can follow the gates. Training
+   * graphs keep the fused updates; both give the same values up to rounding.
+   */
+  public static Graph graph() {
+    Graph g = new Graph();
+    g.setFusedOps(false);
+    return g;
+  }
+
+  /**
    * Writes the dumps of {@code g}, whose scalar {@code loss} has not been backpropagated yet.
    *
    * @param state the name of the hidden-state nodes ({@code h})
-   * @param gates names of gate nodes to follow too
+   * @param gates names of gate nodes to follow too (build {@code g} with {@link #graph()} so that they exist)
    */
   public static void write(Path dir, Graph g, Node loss, String state, PrintStream out, String... gates) throws IOException {
     Files.createDirectories(dir);

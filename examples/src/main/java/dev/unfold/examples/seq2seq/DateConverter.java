@@ -113,7 +113,7 @@ public final class DateConverter implements Callable<Integer>, TrainingTask<Date
     Checkpoint.save(dir.resolve("model.safetensors"), p, Checkpoint.Extras.none());
     out.println("wrote " + dir.resolve("attention.png") + ", loss.png, metrics.csv, model.safetensors");
     if (common.dump().isPresent()) {
-      Graph dg = new Graph();
+      Graph dg = Dumps.graph();
       Dumps.write(common.dump().get(), dg, loss(dg, train.subList(0, 4), new HashMap<>()), "h", out, "update_gate", "reset_gate");
     }
     return 0;

@@ -88,7 +88,7 @@ public final class Tagger implements Callable<Integer>, TrainingTask<NameData.Se
     Charts.lossCurve(h, "tagger: training loss", dir.resolve("loss.png"));
     Checkpoint.save(dir.resolve("model.safetensors"), p, Checkpoint.Extras.none());
     if (common.dump().isPresent()) {
-      Graph g = new Graph();
+      Graph g = Dumps.graph();
       Dumps.write(common.dump().get(), g, loss(g, train.subList(0, 4), new HashMap<>()), "h", out, "forget_gate", "input_gate");
     }
     return 0;

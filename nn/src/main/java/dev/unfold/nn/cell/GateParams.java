@@ -119,6 +119,26 @@ public final class GateParams {
     return out;
   }
 
+  /**
+   * {@code x·W + b} for all gates side by side [B × k·hid], in gate order: one node with fused
+   * weights, the per-gate products joined with separate ones. For fused element-wise updates.
+   */
+  public Node inputAll(Graph g, Node x) {
+    if (layout == Layout.FUSED) {
+      return x.matmul(g.param(w.get(0))).add(g.param(b.get(0)));
+    }
+    return g.concat(1, input(g, x));
+  }
+
+  /** {@code h·U (+ b_h)} for all gates side by side [B × k·hid], as {@link #inputAll}. */
+  public Node hiddenAll(Graph g, Node h) {
+    if (layout == Layout.FUSED) {
+      Node pre = h.matmul(g.param(u.get(0)));
+      return bh.isEmpty() ? pre : pre.add(g.param(bh.get(0)));
+    }
+    return g.concat(1, hidden(g, h));
+  }
+
   /** {@code h·U_g (+ b_h,g)} for every gate. */
   public List<Node> hidden(Graph g, Node h) {
     return hidden(g, h, 0, gates.size());

@@ -2,6 +2,7 @@ package dev.unfold.nn.cell;
 
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
+import dev.unfold.op.GruUpdate;
 import dev.unfold.nn.param.Params;
 import java.util.List;
 
@@ -24,26 +25,39 @@ import java.util.List;
  * h' = (1 − z)⊙n + z⊙h                          the update gate weighs the OLD STATE
  * </pre>
  * So a gate value z in one form plays the role of 1 − u in the other; the two are different
- * functions, not reparameterisations. Nodes are named {@code reset_gate}, {@code update_gate},
- * {@code candidate}, {@code h}.
+ * functions, not reparameterisations.
+ *
+ * <p>By default the PyTorch form's element-wise part is one fused op ({@link GruUpdate}: the
+ * node {@code h} has op {@code gru_update}) on {@code x·W + b} and
+ * {@code h·U + b_h}. With {@link Options#withFusedUpdate withFusedUpdate(false)}, on a graph with
+ * {@link Graph#setFusedOps fused ops off}, and always in the textbook form (its reset gate feeds a
+ * matmul, so the update is not one element-wise op) the step is built from primitives, with
+ * nodes named {@code reset_gate}, {@code update_gate}, {@code candidate}, {@code h}. Both give the
+ * same values and gradients up to rounding.
  */
 public final class GruCell implements RecurrentCell {
   /** Which published GRU. */
   public enum Variant { TEXTBOOK, PYTORCH }
 
-  /** Settings: the variant and how gate weights are stored. */
-  public record Options(Variant variant, GateParams.Layout layout, GateParams.Inits inits) {
+  /** Settings: the variant, how gate weights are stored, and whether the update is one fused op. */
+  public record Options(Variant variant, GateParams.Layout layout, GateParams.Inits inits, boolean fusedUpdate) {
     public static Options defaults() {
-      return new Options(Variant.PYTORCH, GateParams.Layout.FUSED, GateParams.Inits.defaults());
+      return new Options(Variant.PYTORCH, GateParams.Layout.FUSED, GateParams.Inits.defaults(), true);
     }
 
-    public Options withVariant(Variant v) { return new Options(v, layout, inits); }
-    public Options withLayout(GateParams.Layout l) { return new Options(variant, l, inits); }
-    public Options withInits(GateParams.Inits i) { return new Options(variant, layout, i); }
+    public Options withVariant(Variant v) { return new Options(v, layout, inits, fusedUpdate); }
+    public Options withLayout(GateParams.Layout l) { return new Options(variant, l, inits, fusedUpdate); }
+    public Options withInits(GateParams.Inits i) { return new Options(variant, layout, i, fusedUpdate); }
+    /**
+     * One {@link GruUpdate} op per step (true, the default; the PyTorch form only), or the
+     * composite of primitives with a named node per gate (false).
+     */
+    public Options withFusedUpdate(boolean f) { return new Options(variant, layout, inits, f); }
   }
 
   private final GateParams gates;
   private final Variant variant;
+  private final boolean fusedUpdate;
 
   public GruCell(Params p, int in, int hid) {
     this(p, in, hid, Options.defaults());
@@ -51,6 +65,7 @@ public final class GruCell implements RecurrentCell {
 
   public GruCell(Params p, int in, int hid, Options options) {
     this.variant = options.variant();
+    this.fusedUpdate = options.fusedUpdate() && variant == Variant.PYTORCH;
     this.gates = new GateParams(p, List.of("r", "z", "n"), in, hid, options.layout(),
         variant == Variant.PYTORCH, options.inits());
   }
@@ -69,6 +84,10 @@ public final class GruCell implements RecurrentCell {
   @Override
   public State step(Graph g, Node x, State prev) {
     Node h = prev.h();
+    if (fusedUpdate && g.isFusedOps()) {
+      // The fused op's output is h' itself: named h (its op column reads gru_update), no copy.
+      return State.of(g.apply(new GruUpdate(), gates.inputAll(g, x), gates.hiddenAll(g, h), h).named("h"));
+    }
     List<Node> xs = gates.input(g, x);
     if (variant == Variant.PYTORCH) {
       List<Node> hs = gates.hidden(g, h);

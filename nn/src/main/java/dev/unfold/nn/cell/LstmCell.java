@@ -3,6 +3,7 @@ package dev.unfold.nn.cell;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
 import dev.unfold.graph.Parameter;
+import dev.unfold.op.LstmUpdate;
 import dev.unfold.nn.param.Init;
 import dev.unfold.nn.param.Params;
 import dev.unfold.tensor.Shape;
@@ -20,30 +21,43 @@ import java.util.List;
  * h' = o⊙tanh(c')
  * </pre>
  * The bracketed peephole terms (Gers and Schmidhuber 2000; diagonal weights p [hid]) are
- * optional. State: {@code (h, c)}. Nodes are named {@code input_gate}, {@code forget_gate},
- * {@code candidate}, {@code output_gate}, {@code c}, {@code h}.
+ * optional. State: {@code (h, c)}.
+ *
+ * <p>By default the element-wise part of a step is one fused op ({@link LstmUpdate}, node
+ * {@code lstm_update}) on the pre-activations {@code x·W + b + h·U} [B×4H]; its output h' ‖ c'
+ * is sliced into nodes named {@code h} and {@code c}. With {@link Options#withFusedUpdate
+ * withFusedUpdate(false)}, on a graph with {@link Graph#setFusedOps fused ops off}, and always
+ * with peepholes (they need c' between the gates) the step is built from primitives instead,
+ * with nodes named {@code input_gate}, {@code forget_gate}, {@code candidate}, {@code output_gate},
+ * {@code c}, {@code h}. Both give the same values and gradients up to rounding.
  */
 public final class LstmCell implements RecurrentCell {
-  /** Settings: weight layout, peepholes, the forget-gate bias, PyTorch's second bias. */
+  /** Settings: weight layout, peepholes, the forget-gate bias, PyTorch's second bias, the fused update. */
   public record Options(GateParams.Layout layout, boolean peephole, double forgetBias, boolean hiddenBias,
-      GateParams.Inits inits) {
-    /** Fused gates, no peepholes, forget bias 0 (as PyTorch), one bias. */
+      GateParams.Inits inits, boolean fusedUpdate) {
+    /** Fused gates, no peepholes, forget bias 0 (as PyTorch), one bias, fused update. */
     public static Options defaults() {
-      return new Options(GateParams.Layout.FUSED, false, 0.0, false, GateParams.Inits.defaults());
+      return new Options(GateParams.Layout.FUSED, false, 0.0, false, GateParams.Inits.defaults(), true);
     }
 
-    public Options withLayout(GateParams.Layout l) { return new Options(l, peephole, forgetBias, hiddenBias, inits); }
-    public Options withPeephole(boolean p) { return new Options(layout, p, forgetBias, hiddenBias, inits); }
+    public Options withLayout(GateParams.Layout l) { return new Options(l, peephole, forgetBias, hiddenBias, inits, fusedUpdate); }
+    public Options withPeephole(boolean p) { return new Options(layout, p, forgetBias, hiddenBias, inits, fusedUpdate); }
     /** Initial forget-gate bias; 1 keeps memory early in training (Jozefowicz et al. 2015). */
-    public Options withForgetBias(double b) { return new Options(layout, peephole, b, hiddenBias, inits); }
-    public Options withHiddenBias(boolean b) { return new Options(layout, peephole, forgetBias, b, inits); }
-    public Options withInits(GateParams.Inits i) { return new Options(layout, peephole, forgetBias, hiddenBias, i); }
+    public Options withForgetBias(double b) { return new Options(layout, peephole, b, hiddenBias, inits, fusedUpdate); }
+    public Options withHiddenBias(boolean b) { return new Options(layout, peephole, forgetBias, b, inits, fusedUpdate); }
+    public Options withInits(GateParams.Inits i) { return new Options(layout, peephole, forgetBias, hiddenBias, i, fusedUpdate); }
+    /**
+     * One {@link LstmUpdate} op per step (true, the default; ignored with peepholes), or the
+     * composite of primitives with a named node per gate (false).
+     */
+    public Options withFusedUpdate(boolean f) { return new Options(layout, peephole, forgetBias, hiddenBias, inits, f); }
   }
 
   private final GateParams gates;
   private final Parameter pi;
   private final Parameter pf;
   private final Parameter po;
+  private final boolean fusedUpdate;
 
   public LstmCell(Params p, int in, int hid) {
     this(p, in, hid, Options.defaults());
@@ -54,6 +68,7 @@ public final class LstmCell implements RecurrentCell {
     java.util.function.Function<String, Init> bias = inits.bias();
     inits = inits.withBias(gate -> gate.equals("f") && o.forgetBias() != 0 ? Init.constant(o.forgetBias()) : bias.apply(gate));
     this.gates = new GateParams(p, List.of("i", "f", "g", "o"), in, hid, o.layout(), o.hiddenBias(), inits);
+    this.fusedUpdate = o.fusedUpdate() && !o.peephole();
     if (o.peephole()) {
       pi = p.create("p_i", Shape.of(hid), Init.zeros());
       pf = p.create("p_f", Shape.of(hid), Init.zeros());
@@ -74,6 +89,12 @@ public final class LstmCell implements RecurrentCell {
   public State step(Graph g, Node x, State prev) {
     Node h = prev.h();
     Node c = prev.part(1);
+    if (fusedUpdate && g.isFusedOps()) {
+      int hid = gates.hiddenSize();
+      Node pre = gates.inputAll(g, x).add(gates.hiddenAll(g, h));
+      Node hc = g.apply(new LstmUpdate(), pre, c).named("lstm_update");
+      return State.of(hc.slice(1, 0, hid).named("h"), hc.slice(1, hid, 2 * hid).named("c"));
+    }
     List<Node> xs = gates.input(g, x);
     List<Node> hs = gates.hidden(g, h);
     Node i = peep(g, xs.get(0).add(hs.get(0)), pi, c).sigmoid().named("input_gate");

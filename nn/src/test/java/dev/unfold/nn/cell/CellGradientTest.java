@@ -111,6 +111,14 @@ class CellGradientTest {
     c.add(cellCase("lstm separate, peepholes, forget bias 1, two biases", p -> new LstmCell(p, IN, HID,
         LstmCell.Options.defaults().withLayout(GateParams.Layout.SEPARATE).withPeephole(true).withForgetBias(1)
             .withHiddenBias(true)), 19));
+    c.add(cellCase("gru pytorch fused, unfused update", p -> new GruCell(p, IN, HID,
+        GruCell.Options.defaults().withFusedUpdate(false)), 22));
+    c.add(cellCase("gru pytorch separate, unfused update", p -> new GruCell(p, IN, HID,
+        GruCell.Options.defaults().withLayout(GateParams.Layout.SEPARATE).withFusedUpdate(false)), 23));
+    c.add(cellCase("lstm fused, unfused update", p -> new LstmCell(p, IN, HID,
+        LstmCell.Options.defaults().withFusedUpdate(false)), 24));
+    c.add(cellCase("lstm separate, two biases, forget bias 1 (fused update)", p -> new LstmCell(p, IN, HID,
+        LstmCell.Options.defaults().withLayout(GateParams.Layout.SEPARATE).withForgetBias(1).withHiddenBias(true)), 25));
     c.add(cellCase("skip connection d=3 around a gru", p -> new SkipConnectionCell(new GruCell(p, IN + HID, HID), 3), 20));
     c.add(cellCase("user cell: minimal gated unit", p -> new MinimalGatedUnit(p, IN, HID), 21));
 

@@ -39,7 +39,8 @@ class UnrollerTest {
 
   @Test
   void everyStepCarriesItsTimeScopeAndGateNames() {
-    LstmCell cell = new LstmCell(Params.seeded("lstm", 1), 3, 4);
+    // The composite update has a node per gate; the fused default has one lstm_update per step.
+    LstmCell cell = new LstmCell(Params.seeded("lstm", 1), 3, 4, LstmCell.Options.defaults().withFusedUpdate(false));
     Graph g = new Graph();
     Unrolled u;
     try (Scope s = g.scope("encoder")) {
@@ -50,6 +51,20 @@ class UnrollerTest {
     long forgetGates = g.nodes().stream().filter(n -> n.name().equals("forget_gate")).count();
     assertEquals(3, forgetGates);
     assertTrue(g.nodes().stream().anyMatch(n -> n.path().equals("encoder/t=1/output_gate")));
+  }
+
+  @Test
+  void fusedStepsCarryTheirTimeScopeAndTheUpdateName() {
+    LstmCell cell = new LstmCell(Params.seeded("lstm", 1), 3, 4);
+    Graph g = new Graph();
+    Unrolled u;
+    try (Scope s = g.scope("encoder")) {
+      u = Unroller.unroll(g, cell, g.constant(signed(2, 3, 2, 3)), State.zeros(g, cell, 2));
+    }
+    assertEquals("encoder/t=2/h", u.last().h().path());
+    assertEquals("encoder/t=2/c", u.last().part(1).path());
+    assertEquals(3, g.nodes().stream().filter(n -> n.name().equals("lstm_update")).count());
+    assertTrue(g.nodes().stream().anyMatch(n -> n.path().equals("encoder/t=1/lstm_update")));
   }
 
   @Test
