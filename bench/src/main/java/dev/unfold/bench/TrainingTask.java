@@ -62,6 +62,7 @@ final class TrainingTask {
   private final List<Parameter> params;
   private final Tensor x;
   private final Tensor targets;
+  private boolean fusedOps = true;
 
   /**
    * A model with cell {@code rnn}, {@code gru} or {@code lstm}, seeded data, whose graphs compute
@@ -97,6 +98,12 @@ final class TrainingTask {
     this.targets = Tensors.indices(classes).reshape(Shape.of(config.steps, config.batch));
   }
 
+  /** Builds every later graph with the cells' fused ops on or off (see {@link Graph#setFusedOps}). */
+  TrainingTask withFusedOps(boolean on) {
+    fusedOps = on;
+    return this;
+  }
+
   /** The mean cross-entropy over every step and sequence, recorded in {@code g}. */
   Node loss(Graph g) {
     Node xs = g.constant("x", x);
@@ -109,6 +116,7 @@ final class TrainingTask {
   /** One training step; returns the loss before the update. */
   double step() {
     Graph g = new Graph(dtype);
+    g.setFusedOps(fusedOps);
     Node loss = loss(g);
     g.backward(loss);
     Optimizer sgd = Optimizer.sgd(params, LR);
@@ -119,6 +127,8 @@ final class TrainingTask {
 
   /** The forward pass alone, with nothing recorded for backprop. */
   double forward() {
-    return loss(Graph.inference(dtype)).value().item();
+    Graph g = Graph.inference(dtype);
+    g.setFusedOps(fusedOps);
+    return loss(g).value().item();
   }
 }
