@@ -6,6 +6,7 @@ import dev.unfold.graph.Node;
 import dev.unfold.nn.layer.Activation;
 import dev.unfold.nn.param.Params;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Elman (hidden-to-hidden) RNN, Elman (1990):
@@ -42,7 +43,16 @@ public final class ElmanCell implements RecurrentCell {
 
   @Override
   public State step(Graph g, Node x, State prev) {
-    Node pre = weights.input(g, x).get(0).add(weights.hidden(g, prev.h()).get(0));
+    return fromProjected(g, weights.inputAll(g, x), prev);
+  }
+
+  @Override
+  public Optional<InputProjection> inputProjection() {
+    return weights.projection(this::fromProjected);
+  }
+
+  private State fromProjected(Graph g, Node xPre, State prev) {
+    Node pre = xPre.add(weights.hidden(g, prev.h()).get(0));
     return State.of(activation.apply(pre).named("h"));
   }
 }

@@ -10,6 +10,7 @@ import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -165,6 +166,41 @@ public final class GateParams {
       out.add(bh.isEmpty() ? pre : pre.add(g.param(bh.get(i))));
     }
     return out;
+  }
+
+  /** The per-gate pre-activations of {@link #inputAll}'s result for one step [B × k·hid], in gate order. */
+  public List<Node> perGate(Node all) {
+    return split(all, 0, gates.size());
+  }
+
+  /** The rest of a step given its projected input {@code x·W + b} [B × k·hid]. */
+  @FunctionalInterface
+  public interface ProjectedStep {
+    State step(Graph g, Node projected, State prev);
+  }
+
+  /**
+   * The input projection of a cell built on these gates ({@link RecurrentCell#inputProjection()}):
+   * {@link #inputAll} over any leading axes, followed by {@code step}. Empty for separate weights,
+   * whose per-gate products gain nothing from being joined.
+   */
+  public Optional<RecurrentCell.InputProjection> projection(ProjectedStep step) {
+    if (layout != Layout.FUSED) {
+      return Optional.empty();
+    }
+    return Optional.of(new RecurrentCell.InputProjection() {
+      @Override public Node apply(Graph g, Node inputs) {
+        return inputAll(g, inputs);
+      }
+
+      @Override public int width() {
+        return gates.size() * hid;
+      }
+
+      @Override public State step(Graph g, Node projected, State prev) {
+        return step.step(g, projected, prev);
+      }
+    });
   }
 
   private List<Node> split(Node fused, int from, int to) {

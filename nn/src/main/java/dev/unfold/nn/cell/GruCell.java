@@ -5,6 +5,7 @@ import dev.unfold.graph.Node;
 import dev.unfold.op.GruUpdate;
 import dev.unfold.nn.param.Params;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Gated recurrent unit (Cho et al. 2014) in either published form, batch-major: x [B×in],
@@ -83,12 +84,34 @@ public final class GruCell implements RecurrentCell {
 
   @Override
   public State step(Graph g, Node x, State prev) {
-    Node h = prev.h();
-    if (fusedUpdate && g.isFusedOps()) {
-      // The fused op's output is h' itself: named h (its op column reads gru_update), no copy.
-      return State.of(g.apply(new GruUpdate(), gates.inputAll(g, x), gates.hiddenAll(g, h), h).named("h"));
+    if (gates.layout() == GateParams.Layout.FUSED || fused(g)) {
+      return fromProjected(g, gates.inputAll(g, x), prev);
     }
-    List<Node> xs = gates.input(g, x);
+    return fromGates(g, gates.input(g, x), prev);
+  }
+
+  @Override
+  public Optional<InputProjection> inputProjection() {
+    return gates.projection(this::fromProjected);
+  }
+
+  private boolean fused(Graph g) {
+    return fusedUpdate && g.isFusedOps();
+  }
+
+  /** A step from {@code x·W + b} for all gates [B×3·hid]. */
+  private State fromProjected(Graph g, Node xPre, State prev) {
+    Node h = prev.h();
+    if (fused(g)) {
+      // The fused op's output is h' itself: named h (its op column reads gru_update), no copy.
+      return State.of(g.apply(new GruUpdate(), xPre, gates.hiddenAll(g, h), h).named("h"));
+    }
+    return fromGates(g, gates.perGate(xPre), prev);
+  }
+
+  /** A step built from primitives, from the per-gate input pre-activations. */
+  private State fromGates(Graph g, List<Node> xs, State prev) {
+    Node h = prev.h();
     if (variant == Variant.PYTORCH) {
       List<Node> hs = gates.hidden(g, h);
       Node r = xs.get(0).add(hs.get(0)).sigmoid().named("reset_gate");

@@ -3,6 +3,7 @@ package dev.unfold.nn.cell;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One time step of a recurrent network: {@code (x_t, state_{t−1}) → state_t}, written with
@@ -21,6 +22,29 @@ public interface RecurrentCell {
 
   /** Computes one step for x [B×inputSize]; never modifies its inputs. */
   State step(Graph g, Node x, State prev);
+
+  /**
+   * The part of the step that depends on the input alone, when the cell can compute it for a
+   * whole sequence at once (empty by default). An unroller given the whole sequence then computes
+   * {@code x·W + b} for every step in one product instead of one small product per step, and
+   * feeds each step its row of the result. {@link #step} must equal
+   * {@code projection.step(g, projection.apply(g, x), prev)}.
+   */
+  default Optional<InputProjection> inputProjection() {
+    return Optional.empty();
+  }
+
+  /** A cell's input-only part {@code x ↦ x·W + b} and the rest of its step; see {@link #inputProjection()}. */
+  interface InputProjection {
+    /** Projects inputs [… × inputSize], any number of leading axes (one step [B×in] or a sequence [T×B×in]). */
+    Node apply(Graph g, Node inputs);
+
+    /** The width of a projected input row. */
+    int width();
+
+    /** One step from this step's projected input [B×width]. */
+    State step(Graph g, Node projected, State prev);
+  }
 
   /** The width of the hidden state (part 0). */
   default int hiddenSize() {

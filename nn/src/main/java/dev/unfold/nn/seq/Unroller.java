@@ -9,6 +9,7 @@ import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.ShapeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Unrolls a cell over time, as {@code lax.scan} does:
@@ -45,8 +46,25 @@ public final class Unroller {
     }
     int batch = s.dim(1);
     int features = s.dim(2);
+    Optional<RecurrentCell.InputProjection> projection = cell.inputProjection();
+    if (projection.isPresent() && features == cell.inputSize()) {
+      // NOTE: the input-only part x·W + b of every step as one [T·B×in]·[in×width] product: one tall
+      // product instead of T short ones, one bias pass, and in backward one weight-gradient product
+      // and one bias sum. It sits in the layer's scope, outside the time steps.
+      RecurrentCell.InputProjection p = projection.get();
+      Node projected = p.apply(g, sequence).named("input_projection");
+      int width = p.width();
+      return unroll(g, cell, s.dim(0), (graph, t, prev) -> projected.slice(0, t, t + 1).reshape(batch, width),
+          width, p::step, initial, lengths);
+    }
     return unroll(g, cell, s.dim(0), (graph, t, prev) -> sequence.slice(0, t, t + 1).reshape(batch, features),
         initial, lengths);
+  }
+
+  /** One step of a cell from its (raw or projected) input. */
+  @FunctionalInterface
+  private interface Step {
+    State apply(Graph g, Node x, State prev);
   }
 
   /** Unrolls over a list of per-step [B×features] nodes. */
@@ -57,6 +75,11 @@ public final class Unroller {
   /** Unrolls for {@code steps} steps, asking {@code input} for each step's input. */
   public static Unrolled unroll(Graph g, RecurrentCell cell, int steps, StepInput input, State initial,
       Lengths lengths) {
+    return unroll(g, cell, steps, input, cell.inputSize(), cell::step, initial, lengths);
+  }
+
+  private static Unrolled unroll(Graph g, RecurrentCell cell, int steps, StepInput input, int inputWidth, Step step,
+      State initial, Lengths lengths) {
     if (steps < 1) {
       throw new IllegalArgumentException(cell.name() + ": cannot unroll over " + steps + " steps");
     }
@@ -71,13 +94,13 @@ public final class Unroller {
     for (int t = 0; t < steps; t++) {
       try (Scope scope = g.timeStep(t)) {
         Node x = input.at(g, t, state);
-        if (!x.shape().equals(Shape.of(batch, cell.inputSize()))) {
+        if (!x.shape().equals(Shape.of(batch, inputWidth))) {
           throw ShapeException.of("%s at t=%d: input %s has shape %s, expected [%d×%d] (batch × input size)",
-              cell.name(), t, x, x.shape(), batch, cell.inputSize());
+              cell.name(), t, x, x.shape(), batch, inputWidth);
         }
         State next;
         try {
-          next = cell.step(g, x, state);
+          next = step.apply(g, x, state);
         } catch (ShapeException e) {
           throw new ShapeException(cell.name() + " at t=" + t + ": " + e.getMessage());
         }
