@@ -30,9 +30,10 @@ public final class GruUpdate implements Op {
   }
 
   @Override public Applied apply(Tensor... in) {
+    Tensor xPre = in[0];
     Tensor hPre = in[1];
     Tensor h = in[2];
-    RecurrentUpdates.Gru forward = RecurrentUpdates.gru(in[0], hPre, h);
-    return new Applied(forward.out(), dOut -> RecurrentUpdates.gruBackward(dOut, forward, hPre, h));
+    RecurrentUpdates.Gru forward = RecurrentUpdates.gru(xPre, hPre, h);
+    return new Applied(forward.out(), dOut -> RecurrentUpdates.gruBackward(dOut, forward, xPre, hPre, h));
   }
 }

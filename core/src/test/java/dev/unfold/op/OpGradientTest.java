@@ -100,8 +100,10 @@ class OpGradientTest {
         Tensors.of(new double[][] {{1000, 999, -1000, 0.5}, {-1000, -999.5, 1000, 1000}})));
     c.add(op("dropout p=0.4 fixed seed", new Dropout(0.4, 99), signed(58, 4, 5)));
     // Fused recurrent updates: pre-activations spread over both branches of σ and tanh.
-    c.add(op("lstm_update batch 1, hidden 3", new LstmUpdate(), signed(90, 1, 12).scale(2), signed(91, 1, 3)));
-    c.add(op("lstm_update batch 3, hidden 2", new LstmUpdate(), signed(92, 3, 8).scale(2), signed(93, 3, 2)));
+    c.add(op("lstm_update batch 1, hidden 3", new LstmUpdate(), signed(90, 1, 12).scale(2), signed(88, 1, 12),
+        signed(91, 1, 3)));
+    c.add(op("lstm_update batch 3, hidden 2", new LstmUpdate(), signed(92, 3, 8).scale(2), signed(89, 3, 8),
+        signed(93, 3, 2)));
     c.add(op("gru_update batch 1, hidden 3", new GruUpdate(), signed(94, 1, 9).scale(2), signed(95, 1, 9).scale(2),
         signed(96, 1, 3)));
     c.add(op("gru_update batch 4, hidden 2", new GruUpdate(), signed(97, 4, 6).scale(2), signed(98, 4, 6).scale(2),

@@ -2,13 +2,17 @@ package dev.unfold.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The row-segment sigmoid and tanh of {@link RecurrentKernels} give {@link Transcendental}'s bits
- * at any offset and length (SIMD body and scalar tail), in place as well.
+ * at any offset and length (SIMD body and scalar tail), in place as well; and each float32
+ * kernel gives exactly the float64 kernel's results on its widened inputs, rounded once.
  */
 class RecurrentKernelsTest {
 
@@ -43,5 +47,88 @@ class RecurrentKernelsTest {
     assertEquals(0.0, sig[to + n], 0.0);
     assertEquals(x[from - 1], inPlace[from - 1], 0.0);
     assertEquals(x[from + n], inPlace[from + n], 0.0);
+  }
+
+  private static float[] floats(long seed, int n, double scale) {
+    double[] x = values(seed, n);
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = (float) (x[i] * scale / 3);
+    }
+    return f;
+  }
+
+  private static double[] wide(float[] x) {
+    double[] d = new double[x.length];
+    FloatKernels.widen(x, d);
+    return d;
+  }
+
+  private static float[] rounded(double[] x) {
+    float[] f = new float[x.length];
+    FloatKernels.narrow(x, f);
+    return f;
+  }
+
+  // NOTE: the widths run from wide to narrow and back, so the kernels' reused row scratch holds
+  // a longer earlier row's values when a shorter row is computed.
+  @ParameterizedTest(name = "batch {0}, hidden {1}")
+  @CsvSource({"1, 3", "3, 37", "4, 16", "2, 5", "1, 64", "5, 1"})
+  void float32LstmIsTheFloat64LstmRoundedOnce(int batch, int hid) {
+    float[] xPre = floats(hid, batch * 4 * hid, 3);
+    float[] hPre = floats(hid + 1, batch * 4 * hid, 3);
+    float[] c = floats(hid + 2, batch * hid, 2);
+    float[] act = new float[batch * 4 * hid];
+    float[] tanhC = new float[batch * hid];
+    float[] out = new float[batch * 2 * hid];
+    RecurrentKernels.lstmForward(xPre, hPre, c, batch, hid, act, tanhC, out);
+    double[] act64 = new double[act.length];
+    double[] tanhC64 = new double[tanhC.length];
+    double[] out64 = new double[out.length];
+    RecurrentKernels.lstmForward(wide(xPre), wide(hPre), wide(c), batch, hid, act64, tanhC64, out64);
+    assertArrayEquals(rounded(act64), act, "activations");
+    assertArrayEquals(rounded(tanhC64), tanhC, "tanh c'");
+    assertArrayEquals(rounded(out64), out, "h' ‖ c'");
+
+    // Backward from the float32 saved activations.
+    float[] dOut = floats(hid + 3, batch * 2 * hid, 1);
+    float[] dPre = new float[act.length];
+    float[] dc = new float[c.length];
+    RecurrentKernels.lstmBackward(dOut, act, tanhC, c, batch, hid, dPre, dc);
+    double[] dPre64 = new double[act.length];
+    double[] dc64 = new double[c.length];
+    RecurrentKernels.lstmBackward(wide(dOut), wide(act), wide(tanhC), wide(c), batch, hid, dPre64, dc64);
+    assertArrayEquals(rounded(dPre64), dPre, "dpre");
+    assertArrayEquals(rounded(dc64), dc, "dc");
+  }
+
+  @ParameterizedTest(name = "batch {0}, hidden {1}")
+  @CsvSource({"1, 3", "3, 37", "4, 16", "2, 5", "1, 64", "5, 1"})
+  void float32GruIsTheFloat64GruRoundedOnce(int batch, int hid) {
+    float[] xPre = floats(hid, batch * 3 * hid, 3);
+    float[] hPre = floats(hid + 1, batch * 3 * hid, 3);
+    float[] h = floats(hid + 2, batch * hid, 1);
+    float[] act = new float[batch * 3 * hid];
+    float[] out = new float[batch * hid];
+    RecurrentKernels.gruForward(xPre, hPre, h, batch, hid, act, out);
+    double[] act64 = new double[act.length];
+    double[] out64 = new double[out.length];
+    RecurrentKernels.gruForward(wide(xPre), wide(hPre), wide(h), batch, hid, act64, out64);
+    assertArrayEquals(rounded(act64), act, "activations");
+    assertArrayEquals(rounded(out64), out, "h'");
+
+    // Backward from the float32 saved activations.
+    float[] dOut = floats(hid + 3, batch * hid, 1);
+    float[] dxPre = new float[act.length];
+    float[] dhPre = new float[act.length];
+    float[] dh = new float[h.length];
+    RecurrentKernels.gruBackward(dOut, act, hPre, h, batch, hid, dxPre, dhPre, dh);
+    double[] dxPre64 = new double[act.length];
+    double[] dhPre64 = new double[act.length];
+    double[] dh64 = new double[h.length];
+    RecurrentKernels.gruBackward(wide(dOut), wide(act), wide(hPre), wide(h), batch, hid, dxPre64, dhPre64, dh64);
+    assertArrayEquals(rounded(dxPre64), dxPre, "dxPre");
+    assertArrayEquals(rounded(dhPre64), dhPre, "dhPre");
+    assertArrayEquals(rounded(dh64), dh, "dh");
   }
 }

@@ -122,7 +122,8 @@ public final class GateParams {
 
   /**
    * {@code x·W + b} for all gates side by side [B × k·hid], in gate order: one node with fused
-   * weights, the per-gate products joined with separate ones. For fused element-wise updates.
+   * weights, the per-gate products joined with separate ones. For the fused element-wise updates,
+   * which take this and {@link #hiddenAll} as separate inputs.
    */
   public Node inputAll(Graph g, Node x) {
     if (layout == Layout.FUSED) {

@@ -24,10 +24,12 @@ import java.util.List;
  * optional. State: {@code (h, c)}.
  *
  * <p>By default the element-wise part of a step is one fused op ({@link LstmUpdate}, node
- * {@code lstm_update}) on the pre-activations {@code x·W + b + h·U} [B×4H]; its output h' ‖ c'
- * is sliced into nodes named {@code h} and {@code c}. With {@link Options#withFusedUpdate
- * withFusedUpdate(false)}, on a graph with {@link Graph#setFusedOps fused ops off}, and always
- * with peepholes (they need c' between the gates) the step is built from primitives instead,
+ * {@code lstm_update}) on the two halves of the pre-activations, {@code x·W + b} and
+ * {@code h·U} [B×4H], which the op adds itself (no [B×4H] sum node per step); its output
+ * h' ‖ c' is sliced into nodes named {@code h} and {@code c}. With
+ * {@link Options#withFusedUpdate withFusedUpdate(false)}, on a graph with
+ * {@link Graph#setFusedOps fused ops off}, and always with peepholes (they need c' between the
+ * gates) the step is built from primitives instead,
  * with nodes named {@code input_gate}, {@code forget_gate}, {@code candidate}, {@code output_gate},
  * {@code c}, {@code h}. Both give the same values and gradients up to rounding.
  */
@@ -91,8 +93,7 @@ public final class LstmCell implements RecurrentCell {
     Node c = prev.part(1);
     if (fusedUpdate && g.isFusedOps()) {
       int hid = gates.hiddenSize();
-      Node pre = gates.inputAll(g, x).add(gates.hiddenAll(g, h));
-      Node hc = g.apply(new LstmUpdate(), pre, c).named("lstm_update");
+      Node hc = g.apply(new LstmUpdate(), gates.inputAll(g, x), gates.hiddenAll(g, h), c).named("lstm_update");
       return State.of(hc.slice(1, 0, hid).named("h"), hc.slice(1, hid, 2 * hid).named("c"));
     }
     List<Node> xs = gates.input(g, x);
