@@ -8,6 +8,7 @@ import dev.unfold.nn.param.Init;
 import dev.unfold.nn.param.Params;
 import dev.unfold.tensor.Shape;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Long short-term memory (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al.
@@ -89,14 +90,35 @@ public final class LstmCell implements RecurrentCell {
 
   @Override
   public State step(Graph g, Node x, State prev) {
-    Node h = prev.h();
-    Node c = prev.part(1);
-    if (fusedUpdate && g.isFusedOps()) {
+    if (gates.layout() == GateParams.Layout.FUSED || fused(g)) {
+      return fromProjected(g, gates.inputAll(g, x), prev);
+    }
+    return fromGates(g, gates.input(g, x), prev);
+  }
+
+  @Override
+  public Optional<InputProjection> inputProjection() {
+    return gates.projection(this::fromProjected);
+  }
+
+  private boolean fused(Graph g) {
+    return fusedUpdate && g.isFusedOps();
+  }
+
+  /** A step from {@code x·W + b} for all gates [B×4·hid]. */
+  private State fromProjected(Graph g, Node xPre, State prev) {
+    if (fused(g)) {
       int hid = gates.hiddenSize();
-      Node hc = g.apply(new LstmUpdate(), gates.inputAll(g, x), gates.hiddenAll(g, h), c).named("lstm_update");
+      Node hc = g.apply(new LstmUpdate(), xPre, gates.hiddenAll(g, prev.h()), prev.part(1)).named("lstm_update");
       return State.of(hc.slice(1, 0, hid).named("h"), hc.slice(1, hid, 2 * hid).named("c"));
     }
-    List<Node> xs = gates.input(g, x);
+    return fromGates(g, gates.perGate(xPre), prev);
+  }
+
+  /** A step built from primitives, from the per-gate input pre-activations. */
+  private State fromGates(Graph g, List<Node> xs, State prev) {
+    Node h = prev.h();
+    Node c = prev.part(1);
     List<Node> hs = gates.hidden(g, h);
     Node i = peep(g, xs.get(0).add(hs.get(0)), pi, c).sigmoid().named("input_gate");
     Node f = peep(g, xs.get(1).add(hs.get(1)), pf, c).sigmoid().named("forget_gate");
