@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Batched matrix products {@code C_p = op(A_p) · op(B_p)} where {@code op} is the identity or
- * the transpose. Internal.
+ * the transpose, on {@code double[]} or {@code float[]}. Internal.
  *
  * <p>Every element of C is a chain of fused multiply-adds over the inner dimension in index
  * order, {@code c = fma(a_i0, b_0j, 0); c = fma(a_i1, b_1j, c); …}, whichever path computes it:
@@ -12,6 +12,10 @@ import java.util.Arrays;
  * plain loops here. So the two paths, and any number of threads, give the same bits. The one
  * exception: {@code A·Bᵀ} with fewer than 8 rows runs on SIMD dot products whose partial sums
  * are added lane by lane, a different (equally accurate) rounding.
+ *
+ * <p>The {@code float} overloads work the same way in {@code float} throughout: every product
+ * and partial sum is rounded to float (one rounding per fused multiply-add, as BLAS sgemm), with
+ * the same agreement between paths and thread counts and the same one exception.
  */
 public final class MatMul {
   private MatMul() {}
@@ -28,9 +32,7 @@ public final class MatMul {
   public static void multiply(int batch, int n, int k, int m,
       double[] a, int aBatchStride, boolean transA,
       double[] b, int bBatchStride, boolean transB, double[] c) {
-    if (batch > 1 && bBatchStride == 0 && aBatchStride != 0 && !transA) {
-      // NOTE: a batch of row-major A against one shared B is a single product with batch·n rows
-      // (the output layouts coincide), and a tall product blocks and threads better than many short ones.
+    if (foldsBatch(batch, aBatchStride, transA, bBatchStride)) {
       n *= batch;
       batch = 1;
     }
@@ -46,12 +48,51 @@ public final class MatMul {
     }
   }
 
+  /** The {@code float} products, as {@link #multiply(int, int, int, int, double[], int, boolean, double[], int, boolean, double[])}. */
+  public static void multiply(int batch, int n, int k, int m,
+      float[] a, int aBatchStride, boolean transA,
+      float[] b, int bBatchStride, boolean transB, float[] c) {
+    if (foldsBatch(batch, aBatchStride, transA, bBatchStride)) {
+      n *= batch;
+      batch = 1;
+    }
+    for (int p = 0; p < batch; p++) {
+      int ao = p * aBatchStride;
+      int bo = p * bBatchStride;
+      int co = p * n * m;
+      if (Kernels.VECTOR) {
+        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co, false);
+      } else {
+        multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, c, co, false);
+      }
+    }
+  }
+
+  /**
+   * Whether a batch is one tall product. NOTE: a batch of row-major A against one shared B is a
+   * single product with batch·n rows (the output layouts coincide), and a tall product blocks and
+   * threads better than many short ones.
+   */
+  private static boolean foldsBatch(int batch, int aBatchStride, boolean transA, int bBatchStride) {
+    return batch > 1 && bBatchStride == 0 && aBatchStride != 0 && !transA;
+  }
+
   /**
    * Adds one product {@code [n×k]·[k×m]} into {@code c} ({@code n·m} elements): each element's
    * fused multiply-add chain starts from its value in {@code c} instead of from 0.
    */
   public static void multiplyAdd(int n, int k, int m, double[] a, boolean transA, double[] b, boolean transB,
       double[] c) {
+    if (Kernels.VECTOR) {
+      VectorMatMul.multiply(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
+    } else {
+      multiplyPlain(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
+    }
+  }
+
+  /** The {@code float} product, as {@link #multiplyAdd(int, int, int, double[], boolean, double[], boolean, double[])}. */
+  public static void multiplyAdd(int n, int k, int m, float[] a, boolean transA, float[] b, boolean transB,
+      float[] c) {
     if (Kernels.VECTOR) {
       VectorMatMul.multiply(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
     } else {
@@ -92,6 +133,42 @@ public final class MatMul {
         for (int j = 0; j < m; j++) {
           int bj = bo + j * k;
           double s = accumulate ? c[ci + j] : 0.0;
+          for (int kk = 0; kk < k; kk++) {
+            s = Math.fma(a[ai + kk * aks], b[bj + kk], s);
+          }
+          c[ci + j] = s;
+        }
+      }
+    }
+  }
+
+  /** The {@code float} plain loops: float products and sums, each a fused multiply-add as in sgemm. */
+  static void multiplyPlain(int n, int k, int m, float[] a, int ao, boolean transA,
+      float[] b, int bo, boolean transB, float[] c, int co, boolean accumulate) {
+    if (!accumulate) {
+      Arrays.fill(c, co, co + n * m, 0f);
+    }
+    int ars = transA ? 1 : k;
+    int aks = transA ? n : 1;
+    if (!transB) {
+      for (int i = 0; i < n; i++) {
+        int ci = co + i * m;
+        int ai = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+          float aik = a[ai + kk * aks];
+          int bk = bo + kk * m;
+          for (int j = 0; j < m; j++) {
+            c[ci + j] = Math.fma(aik, b[bk + j], c[ci + j]);
+          }
+        }
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        int ci = co + i * m;
+        int ai = ao + i * ars;
+        for (int j = 0; j < m; j++) {
+          int bj = bo + j * k;
+          float s = accumulate ? c[ci + j] : 0f;
           for (int kk = 0; kk < k; kk++) {
             s = Math.fma(a[ai + kk * aks], b[bj + kk], s);
           }

@@ -1,0 +1,303 @@
+package dev.unfold.tensor.kernel;
+
+/**
+ * The element-type-independent half of the SIMD matrix products: the split over threads, the
+ * Goto-style loops over blocks of k, rows and columns, packing, and the choice of micro-kernel per tile.
+ * A subclass per element type ({@link DoubleVectorMatMul}, {@link FloatVectorMatMul}) supplies the
+ * rest: the register-resident micro-kernels, the dot products and element copies. This class names no
+ * {@code jdk.incubator.vector} type.
+ *
+ * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read both operands in place; taller
+ * ones pack blocks of A and B into contiguous panels so they stay in cache (B is packed whenever
+ * it is transposed, A only when C is wide enough to reuse its panels). Large products are
+ * split over the columns of C into one part per thread, each part aligned to whole micro-panels,
+ * so no reduction is ever split and every element is computed the same way for any thread
+ * count. Each element is one fused multiply-add chain over k in index order (see {@link MatMul}):
+ * a later block of k reloads the exact partial sum the earlier one stored.
+ *
+ * @param <T> the array type, {@code double[]} or {@code float[]}
+ */
+abstract class BlockedMatMul<T> {
+  /** Below this many rows, {@code A·Bᵀ} runs as dot products (see {@link MatMul}). */
+  static final int DOT_ROWS = 8;
+  /** Up to this many rows, operands are read in place, with no packing. */
+  static final int SMALL_N = 64;
+  /** Products below this many flops run on one thread: waking another costs more than it saves. */
+  static final long PARALLEL_FLOPS = 1L << 22;
+  /** Columns of C per part of the dot-product path. */
+  private static final int DOT_COLUMNS = 4;
+
+  /** Lanes of one vector. */
+  final int lanes;
+  /** Rows of the main micro-kernel: 8 with 32 vector registers, else 4 (see the subclasses). */
+  final int mr;
+  /** Columns of the main micro-kernel: 3 vectors. */
+  final int nr;
+  /** Inner-dimension block. */
+  final int kBlock;
+  /** Row block of packed A: {@code rowBlock × kBlock} stays in L2. */
+  final int rowBlock;
+  /** Column block of packed B. */
+  final int colBlock;
+  /** Below this many columns of C per thread, A is read in place however tall it is. */
+  private final int packAMinColumns;
+
+  BlockedMatMul(int lanes, int mr, int kBlock, int rowBlock, int colPanels) {
+    this.lanes = lanes;
+    this.mr = mr;
+    this.nr = 3 * lanes;
+    this.kBlock = kBlock;
+    this.rowBlock = rowBlock;
+    this.colBlock = colPanels * nr;
+    this.packAMinColumns = 4 * nr;
+  }
+
+  /**
+   * {@code c[co…] = op(A)·op(B)} for one product, overwriting the {@code n·m} elements of C, or
+   * with {@code accumulate} adding to them (each element's chain starts from its value in C).
+   */
+  final void multiply(int n, int k, int m, T a, int ao, boolean transA,
+      T b, int bo, boolean transB, T c, int co, boolean accumulate) {
+    if (n == 0 || m == 0) {
+      return;
+    }
+    if (k == 0) {
+      if (!accumulate) {
+        zero(c, co, co + n * m);
+      }
+      return;
+    }
+    long flops = 2L * n * k * m;
+    if (transB && !transA && n < DOT_ROWS) {
+      // NOTE: a few rows against a transposed B (an RNN's input gradient at batch 1) is a set of
+      // dot products; packing B would cost as much as the product itself.
+      int parts = parts(flops, m, DOT_COLUMNS);
+      Parallel.run(parts, part -> {
+        long range = slice(part, parts, m, DOT_COLUMNS);
+        dots(n, k, m, a, ao, b, bo, c, co, accumulate, (int) (range >>> 32), (int) range);
+      });
+      return;
+    }
+    int parts = parts(flops, m, nr);
+    Parallel.run(parts, part -> {
+      long range = slice(part, parts, m, nr);
+      blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate, (int) (range >>> 32), (int) range);
+    });
+  }
+
+  /** How many parts to cut {@code width} columns into, in units of {@code unit} columns. */
+  static int parts(long flops, int width, int unit) {
+    if (flops < PARALLEL_FLOPS) {
+      return 1;
+    }
+    int units = (width + unit - 1) / unit;
+    return Math.max(1, Math.min(Parallel.threads(), units));
+  }
+
+  /** Columns {@code [start, end)} of part {@code part}, packed as {@code start << 32 | end}. */
+  static long slice(int part, int parts, int width, int unit) {
+    int units = (width + unit - 1) / unit;
+    int start = Math.min(width, (int) ((long) units * part / parts) * unit);
+    int end = Math.min(width, (int) ((long) units * (part + 1) / parts) * unit);
+    return (long) start << 32 | end;
+  }
+
+  /** Columns {@code [colStart, colEnd)} of C, blocked over k, rows and (when packing) columns. */
+  private void blocked(int n, int k, int m, T a, int ao, boolean transA,
+      T b, int bo, boolean transB, T c, int co, boolean accumulate, int colStart, int colEnd) {
+    if (colStart >= colEnd) {
+      return;
+    }
+    // NOTE: packing A pays only when its panels are reused across many column panels; a narrow C
+    // (an output layer's few classes) reads A in place, as packing would cost about as much as the product.
+    boolean packA = n > SMALL_N && colEnd - colStart > packAMinColumns;
+    boolean packB = transB || n > SMALL_N;
+    T[] scratch = packA || packB ? scratch() : null;
+    int ars = transA ? 1 : k;
+    int aks = transA ? n : 1;
+    int ncMax = packB ? colBlock : colEnd - colStart;
+    int mcMax = packA ? rowBlock : n;
+    for (int jc = colStart; jc < colEnd; jc += ncMax) {
+      int nc = Math.min(ncMax, colEnd - jc);
+      for (int pc = 0; pc < k; pc += kBlock) {
+        int kc = Math.min(kBlock, k - pc);
+        if (packB) {
+          packB(b, bo, transB, k, m, pc, kc, jc, nc, scratch[1]);
+        }
+        for (int ic = 0; ic < n; ic += mcMax) {
+          int mc = Math.min(mcMax, n - ic);
+          int cBlock = co + ic * m + jc;
+          boolean first = pc == 0 && !accumulate;
+          T ap;
+          int apo;
+          int pars;
+          int paks;
+          if (packA) {
+            packA(a, ao, ars, aks, ic, mc, pc, kc, scratch[0]);
+            ap = scratch[0];
+            apo = 0;
+            pars = -1;
+            paks = -1;
+          } else {
+            ap = a;
+            apo = ao + ic * ars + pc * aks;
+            pars = ars;
+            paks = aks;
+          }
+          if (packB) {
+            macro(first, mc, kc, nc, ap, apo, pars, paks, scratch[1], 0, -1, c, cBlock, m);
+          } else {
+            macro(first, mc, kc, nc, ap, apo, pars, paks, b, bo + pc * m + jc, m, c, cBlock, m);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * One block: {@code mc} rows × {@code nc} columns of C over {@code kc} steps. A is packed when
+   * {@code ars < 0} (row panels of {@link #mr}, then single rows), else read with strides
+   * {@code ars, aks}. B is packed when {@code ldb < 0} (column panels as laid out by
+   * {@link #packB}), else read in place with row stride {@code ldb}. The {@code first} block of
+   * k overwrites C, later ones add to it.
+   */
+  private void macro(boolean first, int mc, int kc, int nc, T a, int ao, int ars, int aks,
+      T b, int bo, int ldb, T c, int co, int ldc) {
+    for (int j = 0; j < nc; j += panelWidth(nc - j)) {
+      for (int i = 0; i < mc; i += rowStep(i, mc)) {
+        tile(first, i, mc, j, nc, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+      }
+    }
+  }
+
+  /** Columns in the panel that starts {@code left} columns before the block's end: nr, then one vector, then the rest. */
+  final int panelWidth(int left) {
+    return left >= nr ? nr : left >= lanes ? lanes : left;
+  }
+
+  /** Rows in the row group starting at {@code i}: mr while whole groups remain, then 1. */
+  private int rowStep(int i, int mc) {
+    return i < mc - mc % mr ? mr : 1;
+  }
+
+  /** The micro-kernel call for rows {@code i…} × the panel at column {@code j} of a block (see {@link #macro}). */
+  private void tile(boolean first, int i, int mc, int j, int nc, int kc, T a, int ao, int ars, int aks,
+      T b, int bo, int ldb, T c, int co, int ldc) {
+    int width = panelWidth(nc - j);
+    boolean group = rowStep(i, mc) == mr;  // a whole group of mr rows
+    // Packed B panels are laid out one after another, kc rows of their width each: the panel at
+    // column j starts kc·j elements in.
+    int panelLd = ldb < 0 ? width : ldb;
+    int panelOff = ldb < 0 ? bo + kc * j : bo + j;
+    int rowOff;
+    int rs;
+    int ks;
+    if (ars < 0) {
+      // Packed A: mr-row panels then single rows, kc steps each, so rows i… start kc·i elements in.
+      rowOff = ao + i * kc;
+      rs = 1;
+      ks = group ? mr : 1;
+    } else {
+      rowOff = ao + i * ars;
+      rs = ars;
+      ks = aks;
+    }
+    int cOff = co + i * ldc + j;
+    // NOTE: the choice of kernel is made here, outside the kernels' loops, which stay branch-free.
+    if (width == nr) {
+      if (!group) {
+        k1x3(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      } else if (mr == 8) {
+        k8x3(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      } else {
+        k4x3(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      }
+    } else if (width == lanes) {
+      if (!group) {
+        k1x1(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      } else if (mr == 8) {
+        k8x1(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      } else {
+        k4x1(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      }
+    } else {
+      scalar(first, group ? mr : 1, width, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+    }
+  }
+
+  /** This thread's packing buffers: {@code [0]} for A ({@code rowBlock·kBlock}), {@code [1]} for B ({@code kBlock·colBlock}). */
+  abstract T[] scratch();
+
+  /** Sets {@code c[from, to)} to zero. */
+  abstract void zero(T c, int from, int to);
+
+  /** Packs rows {@code [ic, ic+mc)} × k-range {@code [pc, pc+kc)} of op(A): panels of mr rows, then single rows. */
+  private void packA(T a, int ao, int ars, int aks, int ic, int mc, int pc, int kc, T dst) {
+    int full = mc - mc % mr;
+    int d = 0;
+    for (int i = 0; i < full; i += mr) {
+      int base = ao + (ic + i) * ars + pc * aks;
+      for (int p = 0; p < kc; p++) {
+        gather(a, base + p * aks, ars, dst, d, 1, mr);
+        d += mr;
+      }
+    }
+    for (int i = full; i < mc; i++) {
+      gather(a, ao + (ic + i) * ars + pc * aks, aks, dst, d, 1, kc);
+      d += kc;
+    }
+  }
+
+  /**
+   * Packs k-range {@code [pc, pc+kc)} × columns {@code [jc, jc+nc)} of op(B) as consecutive
+   * column panels of the widths {@link #panelWidth} gives, each panel kc rows of its width.
+   */
+  private void packB(T b, int bo, boolean transB, int k, int m, int pc, int kc, int jc, int nc, T dst) {
+    int d = 0;
+    for (int j = 0; j < nc; ) {
+      int width = panelWidth(nc - j);
+      int col = jc + j;
+      if (transB) {
+        // op(B)[p, col + q] = B[col + q, p]: read each stored row along k, write with stride width.
+        for (int q = 0; q < width; q++) {
+          gather(b, bo + (col + q) * k + pc, 1, dst, d + q, width, kc);
+        }
+      } else {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(b, bo + (pc + p) * m + col, dst, d + p * width, width);
+        }
+      }
+      d += kc * width;
+      j += width;
+    }
+  }
+
+  /** Copies {@code count} elements {@code src[from + i·stride]} to {@code dst[to + i·dstStride]}. */
+  abstract void gather(T src, int from, int stride, T dst, int to, int dstStride, int count);
+
+  /** Columns {@code [start, end)} of {@code A·Bᵀ} with A row-major {@code [n×k]} and B {@code [m×k]}, as dot products. */
+  abstract void dots(int n, int k, int m, T a, int ao, T b, int bo, T c, int co, boolean accumulate,
+      int start, int end);
+
+  /**
+   * The micro-kernels: {@code R} rows × {@code V} vectors of C (rows {@code ldc} apart) get
+   * {@code op(A)·op(B)} over {@code kc} steps, starting from zero when {@code first}, else
+   * from C. Row r of A starts at {@code ao + r·ars}, step p is {@code p·aks} further; step p of
+   * B starts at {@code bo + p·ldb}.
+   */
+  abstract void k8x3(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+
+  abstract void k4x3(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+
+  abstract void k1x3(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+
+  abstract void k8x1(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+
+  abstract void k4x1(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+
+  abstract void k1x1(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+
+  /** The last few columns (fewer than a vector) of {@code rows} rows, one fused multiply-add chain per element. */
+  abstract void scalar(boolean first, int rows, int cols, int kc, T a, int ao, int ars, int aks,
+      T b, int bo, int ldb, T c, int co, int ldc);
+}

@@ -1,0 +1,453 @@
+package dev.unfold.tensor.kernel;
+
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The {@code double} half of the SIMD matrix products (see {@link BlockedMatMul} for the
+ * blocking and packing): micro-kernels of 8 rows × 3 vectors (4 × 3 below 512-bit vectors) on the
+ * preferred {@code DoubleVector} species, dot products and element copies. Loading this class without the
+ * module {@code jdk.incubator.vector} fails; only {@link VectorMatMul} touches it.
+ *
+ * <p>NOTE: the micro-kernels are straight-line code with no branch in their loop: a branch
+ * there can make C2 give up on the vector intrinsics (check with {@code -XX:+PrintInlining}).
+ * Whether a kernel starts from zero or from C is chosen once, before its loop.
+ */
+final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final DoubleVector ZERO = DoubleVector.zero(S);
+  /**
+   * Rows of the main micro-kernel. NOTE: 8 rows × 3 vectors need 24 accumulators + 3 B vectors +
+   * 1 A broadcast, which fit AVX-512's 32 registers; narrower species (AVX2, 16 registers) get
+   * 4 rows × 3 vectors so nothing spills.
+   */
+  private static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
+  /** Inner-dimension block; chosen by measurement (KC 128/256 × MC 64/128/256 × NC 8/32 panels, n = 1024). */
+  private static final int KC = 256;
+  /** Row block of packed A. */
+  private static final int MC = 64;
+  /** Column block of packed B, in panels of 3 vectors. */
+  private static final int NC_PANELS = 32;
+
+  static final DoubleVectorMatMul INSTANCE = new DoubleVectorMatMul();
+
+  /** Packing buffers, one set per thread (kernel scratch, never visible outside). */
+  private static final ThreadLocal<double[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC_PANELS * 3 * L]});
+
+  private DoubleVectorMatMul() {
+    super(L, MR, KC, MC, NC_PANELS);
+  }
+
+  static int bits() {
+    return S.vectorBitSize();
+  }
+
+  @Override
+  double[][] scratch() {
+    return SCRATCH.get();
+  }
+
+  @Override
+  void zero(double[] c, int from, int to) {
+    Arrays.fill(c, from, to, 0.0);
+  }
+
+  @Override
+  void gather(double[] src, int from, int stride, double[] dst, int to, int dstStride, int count) {
+    for (int i = 0; i < count; i++) {
+      dst[to + i * dstStride] = src[from + i * stride];
+    }
+  }
+
+  @Override
+  void dots(int n, int k, int m, double[] a, int ao, double[] b, int bo, double[] c, int co, boolean accumulate,
+      int start, int end) {
+    int kv = S.loopBound(k);
+    for (int i = 0; i < n; i++) {
+      int ai = ao + i * k;
+      int ci = co + i * m;
+      int j = start;
+      for (; j + 4 <= end; j += 4) {
+        dot4(k, kv, a, ai, b, bo + j * k, c, ci + j, accumulate);
+      }
+      for (; j < end; j++) {
+        dot1(k, kv, a, ai, b, bo + j * k, c, ci + j, accumulate);
+      }
+    }
+  }
+
+  /**
+   * The lanes added in index order. NOTE: not {@code reduceLanes(ADD)}, whose order differs between
+   * the interpreter and compiled code, which would make results depend on the JIT's progress.
+   */
+  private static double sumLanes(DoubleVector v) {
+    double s = 0;
+    for (double x : v.toArray()) {
+      s += x;
+    }
+    return s;
+  }
+
+  /** Four dot products of one A row with four consecutive B rows. */
+  private static void dot4(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci,
+      boolean accumulate) {
+    int b1 = b0 + k;
+    int b2 = b1 + k;
+    int b3 = b2 + k;
+    DoubleVector s0 = ZERO;
+    DoubleVector s1 = ZERO;
+    DoubleVector s2 = ZERO;
+    DoubleVector s3 = ZERO;
+    for (int p = 0; p < kv; p += L) {
+      DoubleVector x = DoubleVector.fromArray(S, a, ai + p);
+      s0 = x.fma(DoubleVector.fromArray(S, b, b0 + p), s0);
+      s1 = x.fma(DoubleVector.fromArray(S, b, b1 + p), s1);
+      s2 = x.fma(DoubleVector.fromArray(S, b, b2 + p), s2);
+      s3 = x.fma(DoubleVector.fromArray(S, b, b3 + p), s3);
+    }
+    double t0 = sumLanes(s0);
+    double t1 = sumLanes(s1);
+    double t2 = sumLanes(s2);
+    double t3 = sumLanes(s3);
+    for (int p = kv; p < k; p++) {
+      double x = a[ai + p];
+      t0 = Math.fma(x, b[b0 + p], t0);
+      t1 = Math.fma(x, b[b1 + p], t1);
+      t2 = Math.fma(x, b[b2 + p], t2);
+      t3 = Math.fma(x, b[b3 + p], t3);
+    }
+    if (accumulate) {
+      c[ci] += t0;
+      c[ci + 1] += t1;
+      c[ci + 2] += t2;
+      c[ci + 3] += t3;
+    } else {
+      c[ci] = t0;
+      c[ci + 1] = t1;
+      c[ci + 2] = t2;
+      c[ci + 3] = t3;
+    }
+  }
+
+  private static void dot1(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci,
+      boolean accumulate) {
+    DoubleVector s0 = ZERO;
+    for (int p = 0; p < kv; p += L) {
+      s0 = DoubleVector.fromArray(S, a, ai + p).fma(DoubleVector.fromArray(S, b, b0 + p), s0);
+    }
+    double t0 = sumLanes(s0);
+    for (int p = kv; p < k; p++) {
+      t0 = Math.fma(a[ai + p], b[b0 + p], t0);
+    }
+    c[ci] = accumulate ? c[ci] + t0 : t0;
+  }
+
+  @Override
+  void scalar(boolean first, int rows, int cols, int kc, double[] a, int ao, int ars, int aks,
+      double[] b, int bo, int ldb, double[] c, int co, int ldc) {
+    for (int r = 0; r < rows; r++) {
+      int ar = ao + r * ars;
+      int cr = co + r * ldc;
+      for (int q = 0; q < cols; q++) {
+        double s = first ? 0.0 : c[cr + q];
+        for (int p = 0; p < kc; p++) {
+          s = Math.fma(a[ar + p * aks], b[bo + p * ldb + q], s);
+        }
+        c[cr + q] = s;
+      }
+    }
+  }
+
+  /**
+   * A micro-kernel's starting accumulator: zero for the first block of k, else C. NOTE: a fresh
+   * {@code DoubleVector.zero(S)}, not the constant {@code ZERO}: C2 merges two vector values through the
+   * choice only when both are vectors it built, and with the constant object the accumulators
+   * stayed boxed through the whole loop (measured at 1 GFLOP/s instead of 80).
+   */
+  private static DoubleVector start(boolean first, double[] c, int off) {
+    return first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, off);
+  }
+
+  /** 8 rows × 3 vectors (see {@link BlockedMatMul#k8x3}). */
+  @Override
+  void k8x3(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    int c6 = co + 6 * ldc;
+    int c7 = co + 7 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r02 = start(first, c, c0 + 2 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    DoubleVector r12 = start(first, c, c1 + 2 * L);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r21 = start(first, c, c2 + 1 * L);
+    DoubleVector r22 = start(first, c, c2 + 2 * L);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r31 = start(first, c, c3 + 1 * L);
+    DoubleVector r32 = start(first, c, c3 + 2 * L);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r41 = start(first, c, c4 + 1 * L);
+    DoubleVector r42 = start(first, c, c4 + 2 * L);
+    DoubleVector r50 = start(first, c, c5);
+    DoubleVector r51 = start(first, c, c5 + 1 * L);
+    DoubleVector r52 = start(first, c, c5 + 2 * L);
+    DoubleVector r60 = start(first, c, c6);
+    DoubleVector r61 = start(first, c, c6 + 1 * L);
+    DoubleVector r62 = start(first, c, c6 + 2 * L);
+    DoubleVector r70 = start(first, c, c7);
+    DoubleVector r71 = start(first, c, c7 + 1 * L);
+    DoubleVector r72 = start(first, c, c7 + 2 * L);
+    int a0 = ao;
+    int a1 = ao + 1 * ars;
+    int a2 = ao + 2 * ars;
+    int a3 = ao + 3 * ars;
+    int a4 = ao + 4 * ars;
+    int a5 = ao + 5 * ars;
+    int a6 = ao + 6 * ars;
+    int a7 = ao + 7 * ars;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
+      int ap = p * aks;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01); r02 = x0.fma(b2, r02);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + ap]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11); r12 = x1.fma(b2, r12);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + ap]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21); r22 = x2.fma(b2, r22);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + ap]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31); r32 = x3.fma(b2, r32);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[a4 + ap]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41); r42 = x4.fma(b2, r42);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[a5 + ap]);
+      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51); r52 = x5.fma(b2, r52);
+      DoubleVector x6 = DoubleVector.broadcast(S, a[a6 + ap]);
+      r60 = x6.fma(b0, r60); r61 = x6.fma(b1, r61); r62 = x6.fma(b2, r62);
+      DoubleVector x7 = DoubleVector.broadcast(S, a[a7 + ap]);
+      r70 = x7.fma(b0, r70); r71 = x7.fma(b1, r71); r72 = x7.fma(b2, r72);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r02.intoArray(c, c0 + 2 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r12.intoArray(c, c1 + 2 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r22.intoArray(c, c2 + 2 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r32.intoArray(c, c3 + 2 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+    r42.intoArray(c, c4 + 2 * L);
+    r50.intoArray(c, c5);
+    r51.intoArray(c, c5 + 1 * L);
+    r52.intoArray(c, c5 + 2 * L);
+    r60.intoArray(c, c6);
+    r61.intoArray(c, c6 + 1 * L);
+    r62.intoArray(c, c6 + 2 * L);
+    r70.intoArray(c, c7);
+    r71.intoArray(c, c7 + 1 * L);
+    r72.intoArray(c, c7 + 2 * L);
+  }
+
+  /** 8 rows × 1 vector (see {@link BlockedMatMul#k8x3}). */
+  @Override
+  void k8x1(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    int c6 = co + 6 * ldc;
+    int c7 = co + 7 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r50 = start(first, c, c5);
+    DoubleVector r60 = start(first, c, c6);
+    DoubleVector r70 = start(first, c, c7);
+    int a0 = ao;
+    int a1 = ao + 1 * ars;
+    int a2 = ao + 2 * ars;
+    int a3 = ao + 3 * ars;
+    int a4 = ao + 4 * ars;
+    int a5 = ao + 5 * ars;
+    int a6 = ao + 6 * ars;
+    int a7 = ao + 7 * ars;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = p * aks;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + ap]);
+      r10 = x1.fma(b0, r10);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + ap]);
+      r20 = x2.fma(b0, r20);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + ap]);
+      r30 = x3.fma(b0, r30);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[a4 + ap]);
+      r40 = x4.fma(b0, r40);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[a5 + ap]);
+      r50 = x5.fma(b0, r50);
+      DoubleVector x6 = DoubleVector.broadcast(S, a[a6 + ap]);
+      r60 = x6.fma(b0, r60);
+      DoubleVector x7 = DoubleVector.broadcast(S, a[a7 + ap]);
+      r70 = x7.fma(b0, r70);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+    r40.intoArray(c, c4);
+    r50.intoArray(c, c5);
+    r60.intoArray(c, c6);
+    r70.intoArray(c, c7);
+  }
+
+  /** 4 rows × 3 vectors (see {@link BlockedMatMul#k8x3}). */
+  @Override
+  void k4x3(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r02 = start(first, c, c0 + 2 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    DoubleVector r12 = start(first, c, c1 + 2 * L);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r21 = start(first, c, c2 + 1 * L);
+    DoubleVector r22 = start(first, c, c2 + 2 * L);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r31 = start(first, c, c3 + 1 * L);
+    DoubleVector r32 = start(first, c, c3 + 2 * L);
+    int a0 = ao;
+    int a1 = ao + 1 * ars;
+    int a2 = ao + 2 * ars;
+    int a3 = ao + 3 * ars;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
+      int ap = p * aks;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01); r02 = x0.fma(b2, r02);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + ap]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11); r12 = x1.fma(b2, r12);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + ap]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21); r22 = x2.fma(b2, r22);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + ap]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31); r32 = x3.fma(b2, r32);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r02.intoArray(c, c0 + 2 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r12.intoArray(c, c1 + 2 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r22.intoArray(c, c2 + 2 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r32.intoArray(c, c3 + 2 * L);
+  }
+
+  /** 4 rows × 1 vector (see {@link BlockedMatMul#k8x3}). */
+  @Override
+  void k4x1(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r30 = start(first, c, c3);
+    int a0 = ao;
+    int a1 = ao + 1 * ars;
+    int a2 = ao + 2 * ars;
+    int a3 = ao + 3 * ars;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = p * aks;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + ap]);
+      r10 = x1.fma(b0, r10);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + ap]);
+      r20 = x2.fma(b0, r20);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + ap]);
+      r30 = x3.fma(b0, r30);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+  }
+
+  /** 1 row × 3 vectors (see {@link BlockedMatMul#k8x3}). */
+  @Override
+  void k1x3(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    int c0 = co;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r02 = start(first, c, c0 + 2 * L);
+    int a0 = ao;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
+      int ap = p * aks;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01); r02 = x0.fma(b2, r02);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r02.intoArray(c, c0 + 2 * L);
+  }
+
+  /** 1 row × 1 vector (see {@link BlockedMatMul#k8x3}). */
+  @Override
+  void k1x1(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    int c0 = co;
+    DoubleVector r00 = start(first, c, c0);
+    int a0 = ao;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = p * aks;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00);
+    }
+    r00.intoArray(c, c0);
+  }
+}
