@@ -385,8 +385,7 @@ public final class Tensor {
     Tensor y = b.to(type);
     Tensor out = fresh(g.out(), type);
     if (type == DType.FLOAT32) {
-      // TODO(f32mm): float kernels land from branch f32mm; until then the float64 product, rounded.
-      return wide().matmul(b.wide(), transA, transB).to(DType.FLOAT32);
+      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.f32, g.aStride(), transA, y.f32, g.bStride(), transB, out.f32);
     } else {
       MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.data, g.aStride(), transA, y.data, g.bStride(), transB, out.data);
     }

@@ -125,8 +125,7 @@ public final class TensorSum {
   private static void multiplyAdd(Tensor sum, Tensor x, boolean transA, Tensor y, boolean transB) {
     MatMulShape g = MatMulShape.of("TensorSum", x.shape(), transA, y.shape(), transB);
     if (sum.dtype() == DType.FLOAT32) {
-      // TODO(f32mm): MatMul.multiplyAdd on float storage once the float kernels land.
-      FloatKernels.addInto(sum.storageF32(), x.matmul(y, transA, transB).storageF32());
+      MatMul.multiplyAdd(g.n(), g.k(), g.m(), x.storageF32(), transA, y.storageF32(), transB, sum.storageF32());
     } else {
       MatMul.multiplyAdd(g.n(), g.k(), g.m(), x.storage(), transA, y.storage(), transB, sum.storage());
     }

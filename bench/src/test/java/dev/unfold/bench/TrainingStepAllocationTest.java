@@ -1,0 +1,46 @@
+package dev.unfold.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.Node;
+import dev.unfold.tensor.DType;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The allocation bound of a training step, in bytes allocated by the calling thread (the
+ * kernels' worker threads allocate only their fixed scratch): one std step allocates at most
+ * {@value #BOUND} times the bytes of the values its forward pass records. Backprop must keep
+ * every recorded value until backward, and forms about one gradient per value, so 2× is the
+ * floor of a graph that never reuses a buffer; the rest is the optimizer's new parameter values
+ * and per-op temporaries. A regression (a new copy per op, an undeferred product) breaks it.
+ */
+class TrainingStepAllocationTest {
+  static final double BOUND = 2.5;
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"rnn, FLOAT64", "gru, FLOAT64", "lstm, FLOAT64", "rnn, FLOAT32", "gru, FLOAT32", "lstm, FLOAT32"})
+  void aStdStepAllocatesAtMostTheBoundTimesItsForwardValues(String cell, DType dtype) {
+    TrainingTask task = new TrainingTask(cell, TrainingTask.Config.STD, dtype, 0);
+    Graph g = new Graph(dtype);
+    task.loss(g);
+    long values = 0;
+    for (Node n : g.nodes()) {
+      values += (long) n.value().size() * n.value().dtype().bytes();
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    task.step();  // warm: lazily created scratch and classes
+    long before = threads.getCurrentThreadAllocatedBytes();
+    task.step();
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    double ratio = (double) allocated / values;
+    System.out.printf(Locale.ROOT, "std %s %s: forward values %.1f MB, step allocates %.1f MB (%.2f×)%n",
+        cell, dtype, values / 1e6, allocated / 1e6, ratio);
+    assertTrue(ratio <= BOUND, String.format(Locale.ROOT,
+        "std %s %s step allocates %.1f MB, %.2f× its %.1f MB of forward values (bound %.1f×)",
+        cell, dtype, allocated / 1e6, ratio, values / 1e6, BOUND));
+  }
+}
