@@ -31,6 +31,12 @@ public final class Tensor {
   private final double[] data;
   /** The float32 storage, or null for a float64 tensor. */
   private final float[] f32;
+  /**
+   * This rank-2 tensor's transpose, formed the first time a product needs it (see
+   * {@link MatMul#prefersFormedTranspose}) and kept: a weight read transposed at every time step
+   * is transposed once. Derived from immutable storage, so a racing second computation is harmless.
+   */
+  private Tensor formedTranspose;
 
   private Tensor(Shape shape, double[] data) {
     this.shape = shape;
@@ -383,6 +389,10 @@ public final class Tensor {
     DType type = resultType(b);
     Tensor x = to(type);
     Tensor y = b.to(type);
+    if (b.rank() == 2 && MatMul.prefersFormedTranspose(g.batch(), g.n(), transA, transB)) {
+      y = y.formedTranspose();
+      transB = false;
+    }
     Tensor out = fresh(g.out(), type);
     if (type == DType.FLOAT32) {
       MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.f32, g.aStride(), transA, y.f32, g.bStride(), transB, out.f32);
@@ -393,6 +403,23 @@ public final class Tensor {
   }
 
   // ---------------------------------------------------------------- layout
+
+  /** The transpose of this rank-2 tensor, formed once and kept. */
+  private Tensor formedTranspose() {
+    Tensor t = formedTranspose;
+    if (t == null) {
+      int rows = shape.dim(0);
+      int cols = shape.dim(1);
+      t = fresh(Shape.of(cols, rows), dtype());
+      if (isF32()) {
+        Layout.transpose(f32, rows, cols, t.f32);
+      } else {
+        Layout.transpose(data, rows, cols, t.data);
+      }
+      formedTranspose = t;
+    }
+    return t;
+  }
 
   /** The same elements in a new shape of the same size. */
   public Tensor reshape(Shape target) {

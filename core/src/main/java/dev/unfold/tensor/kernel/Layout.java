@@ -59,6 +59,39 @@ public final class Layout {
     }
   }
 
+  /** Tile edge of {@link #transpose}: two 32×32 tiles of doubles fit in L1. */
+  private static final int TILE = 32;
+
+  /** {@code out[j][i] = x[i][j]} for a row-major {@code rows × cols} matrix, tile by tile. */
+  public static void transpose(double[] x, int rows, int cols, double[] out) {
+    for (int i0 = 0; i0 < rows; i0 += TILE) {
+      int i1 = Math.min(rows, i0 + TILE);
+      for (int j0 = 0; j0 < cols; j0 += TILE) {
+        int j1 = Math.min(cols, j0 + TILE);
+        for (int i = i0; i < i1; i++) {
+          for (int j = j0; j < j1; j++) {
+            out[j * rows + i] = x[i * cols + j];
+          }
+        }
+      }
+    }
+  }
+
+  /** {@link #transpose(double[], int, int, double[])} for float32 storage. */
+  public static void transpose(float[] x, int rows, int cols, float[] out) {
+    for (int i0 = 0; i0 < rows; i0 += TILE) {
+      int i1 = Math.min(rows, i0 + TILE);
+      for (int j0 = 0; j0 < cols; j0 += TILE) {
+        int j1 = Math.min(cols, j0 + TILE);
+        for (int i = i0; i < i1; i++) {
+          for (int j = j0; j < j1; j++) {
+            out[j * rows + i] = x[i * cols + j];
+          }
+        }
+      }
+    }
+  }
+
   /** Copies indices {@code [start, start+pn)} of the middle axis of {@code x} into {@code out}. */
   public static void take(double[] x, int outer, int n, int inner, int start, int pn, double[] out) {
     takeBlocks(x, outer, n, inner, start, pn, out);

@@ -81,6 +81,17 @@ public final class MatMul {
    * Adds one product {@code [n×k]·[k×m]} into {@code c} ({@code n·m} elements): each element's
    * fused multiply-add chain starts from its value in {@code c} instead of from 0.
    */
+  /**
+   * True when {@code A·Bᵀ} is faster as {@code A·(Bᵀ)} with the transpose formed once and read in
+   * place: a product of a few rows (an RNN's batch, from {@value BlockedMatMul#DOT_ROWS} to
+   * {@value BlockedMatMul#SMALL_N}) otherwise re-packs B's transpose on every call, which costs
+   * about as much as the product. Worth it when the same B serves many products (a recurrent
+   * weight at every time step) and its transpose can be kept. Same bits either way.
+   */
+  public static boolean prefersFormedTranspose(int batch, int n, boolean transA, boolean transB) {
+    return Kernels.VECTOR && batch == 1 && transB && !transA && n >= BlockedMatMul.DOT_ROWS && n <= BlockedMatMul.SMALL_N;
+  }
+
   public static void multiplyAdd(int n, int k, int m, double[] a, boolean transA, double[] b, boolean transB,
       double[] c) {
     if (Kernels.VECTOR) {
