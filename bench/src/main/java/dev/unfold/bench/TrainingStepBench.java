@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 4, time = 2)
+@Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 4, time = 2)
 public class TrainingStepBench {
   @Param({"rnn", "gru", "lstm"})

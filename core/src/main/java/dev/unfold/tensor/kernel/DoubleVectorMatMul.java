@@ -17,7 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  private static final DoubleVector ZERO = DoubleVector.zero(S);
   /**
    * Rows of the main micro-kernel. NOTE: 8 rows × 3 vectors need 24 accumulators + 3 B vectors +
    * 1 A broadcast, which fit AVX-512's 32 registers; narrower species (AVX2, 16 registers) get
@@ -97,10 +96,10 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
     int b1 = b0 + k;
     int b2 = b1 + k;
     int b3 = b2 + k;
-    DoubleVector s0 = ZERO;
-    DoubleVector s1 = ZERO;
-    DoubleVector s2 = ZERO;
-    DoubleVector s3 = ZERO;
+    DoubleVector s0 = DoubleVector.zero(S);
+    DoubleVector s1 = DoubleVector.zero(S);
+    DoubleVector s2 = DoubleVector.zero(S);
+    DoubleVector s3 = DoubleVector.zero(S);
     for (int p = 0; p < kv; p += L) {
       DoubleVector x = DoubleVector.fromArray(S, a, ai + p);
       s0 = x.fma(DoubleVector.fromArray(S, b, b0 + p), s0);
@@ -134,7 +133,7 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
 
   private static void dot1(int k, int kv, double[] a, int ai, double[] b, int b0, double[] c, int ci,
       boolean accumulate) {
-    DoubleVector s0 = ZERO;
+    DoubleVector s0 = DoubleVector.zero(S);
     for (int p = 0; p < kv; p += L) {
       s0 = DoubleVector.fromArray(S, a, ai + p).fma(DoubleVector.fromArray(S, b, b0 + p), s0);
     }
@@ -163,7 +162,8 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
 
   /**
    * A micro-kernel's starting accumulator: zero for the first block of k, else C. NOTE: a fresh
-   * {@code DoubleVector.zero(S)}, not the constant {@code ZERO}: C2 merges two vector values through the
+   * {@code DoubleVector.zero(S)}, never a shared constant vector (here, in the dot products or anywhere
+   * an accumulator starts): C2 merges two vector values through the
    * choice only when both are vectors it built, and with the constant object the accumulators
    * stayed boxed through the whole loop (measured at 1 GFLOP/s instead of 80).
    */

@@ -17,7 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  private static final FloatVector ZERO = FloatVector.zero(S);
   /**
    * Rows of the main micro-kernel. NOTE: 8 rows × 3 vectors need 24 accumulators + 3 B vectors +
    * 1 A broadcast, which fit AVX-512's 32 registers; narrower species (AVX2, 16 registers) get
@@ -97,10 +96,10 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     int b1 = b0 + k;
     int b2 = b1 + k;
     int b3 = b2 + k;
-    FloatVector s0 = ZERO;
-    FloatVector s1 = ZERO;
-    FloatVector s2 = ZERO;
-    FloatVector s3 = ZERO;
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = FloatVector.zero(S);
+    FloatVector s2 = FloatVector.zero(S);
+    FloatVector s3 = FloatVector.zero(S);
     for (int p = 0; p < kv; p += L) {
       FloatVector x = FloatVector.fromArray(S, a, ai + p);
       s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
@@ -134,7 +133,7 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
 
   private static void dot1(int k, int kv, float[] a, int ai, float[] b, int b0, float[] c, int ci,
       boolean accumulate) {
-    FloatVector s0 = ZERO;
+    FloatVector s0 = FloatVector.zero(S);
     for (int p = 0; p < kv; p += L) {
       s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, b0 + p), s0);
     }
@@ -163,7 +162,8 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
 
   /**
    * A micro-kernel's starting accumulator: zero for the first block of k, else C. NOTE: a fresh
-   * {@code FloatVector.zero(S)}, not the constant {@code ZERO}: C2 merges two vector values through the
+   * {@code FloatVector.zero(S)}, never a shared constant vector (here, in the dot products or anywhere
+   * an accumulator starts): C2 merges two vector values through the
    * choice only when both are vectors it built, and with the constant object the accumulators
    * stayed boxed through the whole loop (measured at 1 GFLOP/s instead of 80).
    */
