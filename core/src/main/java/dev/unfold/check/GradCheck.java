@@ -121,8 +121,8 @@ public final class GradCheck {
 
   /** Runs the check and returns the report without throwing. */
   public GradCheckReport run() {
-    Tensor r = projection();
-    List<Tensor> analytic = analytic(DType.FLOAT64, inputs, r);
+    List<Tensor> analytic = analytic(DType.FLOAT64, inputs);
+    Tensor r = projection(analytic.get(0).shape());
     analytic = analytic.subList(1, analytic.size());
 
     List<GradCheckReport.InputReport> reports = new ArrayList<>();
@@ -167,11 +167,10 @@ public final class GradCheck {
     List<Tensor> originals = parameters.stream().map(Parameter::value).toList();
     List<Tensor> wide;
     List<Tensor> narrow;
-    Tensor r = projection();
     try {
       parameters.forEach(p -> p.set(roundedToFloat32(p.value())));
-      wide = analytic(DType.FLOAT64, rounded, r);
-      narrow = analytic(DType.FLOAT32, rounded, r);
+      wide = analytic(DType.FLOAT64, rounded);
+      narrow = analytic(DType.FLOAT32, rounded);
     } finally {
       for (int i = 0; i < parameters.size(); i++) {
         parameters.get(i).set(originals.get(i));
@@ -198,24 +197,21 @@ public final class GradCheck {
     return t.to(DType.FLOAT32).to(DType.FLOAT64);
   }
 
-  /** The random projection that scalarises the output: shaped like the output of a dry run. */
-  private Tensor projection() {
-    Graph g = new Graph();
-    try (Graph.NoGrad off = g.noGrad()) {
-      Shape s = function.apply(leaves(g, inputs, false)).shape();
-      return Tensors.normal(new Well19937c(seed), s, 0, 1);
-    }
+  /** The random projection that scalarises an output of {@code shape}: the same for the same seed. */
+  private Tensor projection(Shape shape) {
+    return Tensors.normal(new Well19937c(seed), shape, 0, 1);
   }
 
   /**
    * The output, then dL/dInput for every input and dL/dParameter for every parameter, from one
-   * backward pass in a graph of type {@code dtype} seeded with {@code r}; parameters' gradients
-   * are left as they were.
+   * backward pass in a graph of type {@code dtype} seeded with the output's projection;
+   * parameters' gradients are left as they were.
    */
-  private List<Tensor> analytic(DType dtype, List<Tensor> values, Tensor r) {
+  private List<Tensor> analytic(DType dtype, List<Tensor> values) {
     Graph g = new Graph(dtype);
     List<Node> leaves = leaves(g, values, true);
     Node out = function.apply(leaves);
+    Tensor r = projection(out.shape());
     List<Tensor> savedGrads = new ArrayList<>();
     for (Parameter p : parameters) {
       savedGrads.add(p.grad());
