@@ -17,9 +17,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * every recorded value until backward, and forms about one gradient per value, so 2× is the
  * floor of a graph that never reuses a buffer; the rest is the optimizer's new parameter values
  * and per-op temporaries. A regression (a new copy per op, an undeferred product) breaks it.
+ *
+ * <p>The figure is the steady state: the least any of {@value #STEPS} consecutive steps
+ * allocates. Until the JIT has compiled the Vector API kernels, they box their vectors and a step
+ * allocates more (CI saw 3.3× on a step right after the first); a copy the graph makes is paid
+ * on every step, so the least of several still catches it.
  */
 class TrainingStepAllocationTest {
   static final double BOUND = 2.5;
+  static final int STEPS = 8;
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"rnn, FLOAT64", "gru, FLOAT64", "lstm, FLOAT64", "rnn, FLOAT32", "gru, FLOAT32", "lstm, FLOAT32"})
@@ -33,12 +39,18 @@ class TrainingStepAllocationTest {
     }
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     task.step();  // warm: lazily created scratch and classes
-    long before = threads.getCurrentThreadAllocatedBytes();
-    task.step();
-    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    long allocated = Long.MAX_VALUE;
+    StringBuilder perStep = new StringBuilder();
+    for (int i = 0; i < STEPS; i++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      task.step();
+      long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+      allocated = Math.min(allocated, bytes);
+      perStep.append(String.format(Locale.ROOT, " %.1f", bytes / 1e6));
+    }
     double ratio = (double) allocated / values;
-    System.out.printf(Locale.ROOT, "std %s %s: forward values %.1f MB, step allocates %.1f MB (%.2f×)%n",
-        cell, dtype, values / 1e6, allocated / 1e6, ratio);
+    System.out.printf(Locale.ROOT, "std %s %s: forward values %.1f MB, steps allocate%s MB, least %.2f×%n",
+        cell, dtype, values / 1e6, perStep, ratio);
     assertTrue(ratio <= BOUND, String.format(Locale.ROOT,
         "std %s %s step allocates %.1f MB, %.2f× its %.1f MB of forward values (bound %.1f×)",
         cell, dtype, allocated / 1e6, ratio, values / 1e6, BOUND));
