@@ -8,6 +8,13 @@ package dev.unfold.tensor.kernel;
  * a large product may use (default: the available processors). Both are read once, when the
  * kernels are first used. Internal.
  *
+ * <p>The SIMD kernels are near the node budget of C2 (the JIT compiler) at JDK 17's defaults:
+ * in some JVM runs it leaves a kernel's last vector operations uninlined, and they then run on
+ * the Java fallback, boxing every vector (the same results, more time and allocation). The
+ * launcher, the tests and the benchmarks pass {@code -XX:MaxNodeLimit=240000
+ * -XX:NodeLimitFudgeFactor=8000 -XX:LiveNodeCountInliningCutoff=100000}, which removed it in
+ * every run measured; programs embedding the library should pass them too.
+ *
  * <p>The choice never changes results beyond rounding: both paths add the products of a matrix
  * element in the same order, so they agree bit for bit except where documented in {@link MatMul}.
  */

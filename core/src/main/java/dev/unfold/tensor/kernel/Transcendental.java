@@ -35,7 +35,8 @@ final class Transcendental {
   static final double Q1 = 2.23548839060100448583E3;
   static final double Q2 = 4.84406305325125486048E3;
   static final double TANH_SPLIT = 0.625;
-  static final long SIGN = 0x8000000000000000L;
+  /** exp(−40) &lt; 2⁻⁵⁴, so (1 − e)/(1 + e) rounds to 1 from here on. */
+  static final double TANH_EXP_MIN = -40;
 
   /** {@code exp(x)} for {@code x ≤ 0} (NaN stays NaN); larger arguments are not supported. */
   static double expNonPositive(double x) {
@@ -59,17 +60,25 @@ final class Transcendental {
     return p * s1 * s2;
   }
 
-  /** {@code tanh(x)}: Cephes' rational form below 0.625, {@code (1 − e)/(1 + e)} with {@code e = exp(−2|x|)} above. */
+  /**
+   * {@code tanh(x)}: Cephes' rational form below 0.625, {@code ±(1 − e)/(1 + e)} with
+   * {@code e = exp(−2|x|)} above. The rational form {@code x + x·s·P/Q} carries the sign itself
+   * (round-to-nearest is symmetric), the other form takes it from a comparison, and ±0 is
+   * returned as it is: no bit operations, which keeps the vector loop small (see
+   * {@link VectorElementwise}). The exponent is clamped at {@link #TANH_EXP_MIN}, where the
+   * result is already exactly ±1, so that 2ⁿ is one normal factor.
+   */
   static double tanh(double x) {
     double a = Math.abs(x);
-    double e = expNonPositive(-2.0 * a);
+    double e = expNonPositive(Math.max(-2.0 * a, TANH_EXP_MIN));
     double large = (1.0 - e) / (1.0 + e);
+    large = x < 0 ? -large : large;
     double s = x * x;
     double num = Math.fma(Math.fma(P0, s, P1), s, P2);
     double den = Math.fma(Math.fma(s + Q0, s, Q1), s, Q2);
-    double small = Math.fma(a * s, num / den, a);
+    double small = Math.fma(x * s, num / den, x);
     double z = a >= TANH_SPLIT ? large : small;
-    return Double.longBitsToDouble(Double.doubleToRawLongBits(z) | (Double.doubleToRawLongBits(x) & SIGN));
+    return x == 0 ? x : z;
   }
 
   /** {@code σ(x)} with {@code e = exp(−|x|)}: {@code 1/(1+e)} for x ≥ 0, {@code e·1/(1+e)} below, never overflowing. */

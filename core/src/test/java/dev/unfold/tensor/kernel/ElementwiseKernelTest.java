@@ -85,7 +85,8 @@ class ElementwiseKernelTest {
   private static double[] arguments() {
     double[] wide = values(3, 4000, 4);
     double[] special = {0, -0.0, 1e-300, -1e-12, 0.625, -0.625, Math.nextDown(0.625), 1, -1, 18.5, -19, 40, -300,
-        -708, -745, 800, -800};
+        -708, -745, 800, -800,
+        -40, 20, -20.5, -1e-300, Double.MIN_VALUE, -Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
     double[] x = new double[wide.length + special.length + 3];  // + 3: a scalar tail after whole vectors
     System.arraycopy(special, 0, x, 0, special.length);
     System.arraycopy(wide, 0, x, special.length, wide.length);
@@ -114,8 +115,8 @@ class ElementwiseKernelTest {
     VectorElementwise.tanh(x, vt);
     VectorElementwise.sigmoid(x, vs);
     for (int i = 0; i < x.length; i++) {
-      assertEquals(Transcendental.tanh(x[i]), vt[i], 0.0, "tanh(" + x[i] + ")");
-      assertEquals(Transcendental.sigmoid(x[i]), vs[i], 0.0, "sigmoid(" + x[i] + ")");
+      assertEquals(Double.doubleToRawLongBits(Transcendental.tanh(x[i])), Double.doubleToRawLongBits(vt[i]), "tanh(" + x[i] + ")");
+      assertEquals(Double.doubleToRawLongBits(Transcendental.sigmoid(x[i])), Double.doubleToRawLongBits(vs[i]), "sigmoid(" + x[i] + ")");
     }
   }
 
