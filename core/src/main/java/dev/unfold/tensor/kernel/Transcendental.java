@@ -35,8 +35,6 @@ final class Transcendental {
   static final double Q1 = 2.23548839060100448583E3;
   static final double Q2 = 4.84406305325125486048E3;
   static final double TANH_SPLIT = 0.625;
-  /** exp(−40) &lt; 2⁻⁵⁴, so (1 − e)/(1 + e) rounds to 1 from here on. */
-  static final double TANH_EXP_MIN = -40;
 
   /** {@code exp(x)} for {@code x ≤ 0} (NaN stays NaN); larger arguments are not supported. */
   static double expNonPositive(double x) {
@@ -65,12 +63,11 @@ final class Transcendental {
    * {@code e = exp(−2|x|)} above. The rational form {@code x + x·s·P/Q} carries the sign itself
    * (round-to-nearest is symmetric), the other form takes it from a comparison, and ±0 is
    * returned as it is: no bit operations, which keeps the vector loop small (see
-   * {@link VectorElementwise}). The exponent is clamped at {@link #TANH_EXP_MIN}, where the
-   * result is already exactly ±1, so that 2ⁿ is one normal factor.
+   * {@link VectorElementwise}).
    */
   static double tanh(double x) {
     double a = Math.abs(x);
-    double e = expNonPositive(Math.max(-2.0 * a, TANH_EXP_MIN));
+    double e = expNonPositive(-2.0 * a);
     double large = (1.0 - e) / (1.0 + e);
     large = x < 0 ? -large : large;
     double s = x * x;

@@ -13,7 +13,6 @@ import static dev.unfold.tensor.kernel.Transcendental.Q1;
 import static dev.unfold.tensor.kernel.Transcendental.Q2;
 import static dev.unfold.tensor.kernel.Transcendental.SHIFTER;
 import static dev.unfold.tensor.kernel.Transcendental.SHIFTER_BITS;
-import static dev.unfold.tensor.kernel.Transcendental.TANH_EXP_MIN;
 import static dev.unfold.tensor.kernel.Transcendental.TANH_SPLIT;
 
 import jdk.incubator.vector.DoubleVector;
@@ -65,7 +64,7 @@ final class VectorElementwise {
     double[] e = EXP.get();
     for (int c = 0; c < n; c += CHUNK) {
       int m = Math.min(CHUNK, n - c);
-      expOfScaledAbs(x, from + c, -2.0, TANH_EXP_MIN, e, m);
+      expOfScaledAbs(x, from + c, -2.0, EXP_MIN, e, m);
       tanhFromExp(x, from + c, e, out, to + c, m);
     }
   }
