@@ -17,6 +17,18 @@ public final class Reduce {
 
   /** {@code out[o, i] = Σ_j x[o, j, i]}; {@code out} has {@code outer·inner} elements. */
   public static void sumAxis(double[] x, int outer, int n, int inner, double[] out) {
+    if (inner == 1) {
+      // The last axis (a loss's sum over classes): one running sum per row, in the same order.
+      for (int o = 0; o < outer; o++) {
+        int row = o * n;
+        double s = out[o];
+        for (int j = 0; j < n; j++) {
+          s += x[row + j];
+        }
+        out[o] = s;
+      }
+      return;
+    }
     for (int o = 0; o < outer; o++) {
       int base = o * n * inner;
       int ob = o * inner;
