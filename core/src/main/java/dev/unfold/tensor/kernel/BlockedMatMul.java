@@ -10,9 +10,10 @@ package dev.unfold.tensor.kernel;
  * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read both operands in place; taller
  * ones pack blocks of A and B into contiguous panels so they stay in cache (B is packed whenever
  * it is transposed, A only when C is wide enough to reuse its panels). Large products are
- * split over the columns of C into one part per thread, each part aligned to whole micro-panels,
- * so no reduction is ever split and every element is computed the same way for any thread
- * count. Each element is one fused multiply-add chain over k in index order (see {@link MatMul}):
+ * split into one part per thread, over the columns of C aligned to whole micro-panels, or over
+ * its rows in whole micro-kernel row groups when C is packed and taller than wide (see
+ * {@link #splitRows}), so no reduction is ever split and every element is computed the same way
+ * for any thread count. Each element is one fused multiply-add chain over k in index order (see {@link MatMul}):
  * a later block of k reloads the exact partial sum the earlier one stored.
  *
  * @param <T> the array type, {@code double[]} or {@code float[]}
@@ -78,11 +79,28 @@ abstract class BlockedMatMul<T> {
       });
       return;
     }
-    int parts = parts(flops, m, nr);
-    Parallel.run(parts, part -> {
-      long range = slice(part, parts, m, nr);
-      blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate, (int) (range >>> 32), (int) range);
-    });
+    if (splitRows(n, m)) {
+      int parts = parts(flops, n, mr);
+      Parallel.run(parts, part -> {
+        long range = slice(part, parts, n, mr);
+        blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate, (int) (range >>> 32), (int) range, 0, m);
+      });
+    } else {
+      int parts = parts(flops, m, nr);
+      Parallel.run(parts, part -> {
+        long range = slice(part, parts, m, nr);
+        blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate, 0, n, (int) (range >>> 32), (int) range);
+      });
+    }
+  }
+
+  /**
+   * Whether threads take bands of rows of C rather than of columns: for packed products taller
+   * than wide. Each thread then packs B, the smaller operand, itself, and a few columns (an output
+   * layer's 64 classes: 3 vectors + 1 in float32) are not cut into unequal parts of unequal speed.
+   */
+  static boolean splitRows(int n, int m) {
+    return n > SMALL_N && n > m;
   }
 
   /** How many parts to cut {@code width} columns into, in units of {@code unit} columns. */
@@ -102,10 +120,13 @@ abstract class BlockedMatMul<T> {
     return (long) start << 32 | end;
   }
 
-  /** Columns {@code [colStart, colEnd)} of C, blocked over k, rows and (when packing) columns. */
-  private void blocked(int n, int k, int m, T a, int ao, boolean transA,
-      T b, int bo, boolean transB, T c, int co, boolean accumulate, int colStart, int colEnd) {
-    if (colStart >= colEnd) {
+  /**
+   * Rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)} of C, blocked over k, rows
+   * and (when packing) columns. Whether to pack depends on the whole product, not the part.
+   */
+  private void blocked(int n, int k, int m, T a, int ao, boolean transA, T b, int bo, boolean transB,
+      T c, int co, boolean accumulate, int rowStart, int rowEnd, int colStart, int colEnd) {
+    if (colStart >= colEnd || rowStart >= rowEnd) {
       return;
     }
     // NOTE: packing A pays only when its panels are reused across many column panels; a narrow C
@@ -124,8 +145,8 @@ abstract class BlockedMatMul<T> {
         if (packB) {
           packB(b, bo, transB, k, m, pc, kc, jc, nc, scratch[1]);
         }
-        for (int ic = 0; ic < n; ic += mcMax) {
-          int mc = Math.min(mcMax, n - ic);
+        for (int ic = rowStart; ic < rowEnd; ic += mcMax) {
+          int mc = Math.min(mcMax, rowEnd - ic);
           int cBlock = co + ic * m + jc;
           boolean first = pc == 0 && !accumulate;
           T ap;
