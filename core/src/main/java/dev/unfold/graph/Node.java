@@ -11,6 +11,7 @@ import dev.unfold.op.GatherRows;
 import dev.unfold.op.Log;
 import dev.unfold.op.LogSoftmax;
 import dev.unfold.op.MatMul;
+import dev.unfold.op.MatMulAdd;
 import dev.unfold.op.Mul;
 import dev.unfold.op.Neg;
 import dev.unfold.op.OneHot;
@@ -191,6 +192,18 @@ public final class Node {
   public Node div(Node other) { return apply(new Div(), this, other); }
   public Node neg() { return apply(new Neg(), this); }
   public Node matmul(Node other) { return apply(new MatMul(), this, other); }
+
+  /**
+   * {@code this·w + c}, c broadcast to the product (a bias, or the product's shape): one
+   * {@code matmul_add} node when the graph uses fused ops ({@link Graph#isFusedOps}), else
+   * {@code matmul} then {@code add}. The two differ only by rounding.
+   */
+  public Node matmulAdd(Node w, Node c) {
+    int rank = shape().rank();
+    return graph.isFusedOps() && rank >= 2 && rank <= 3 && w.shape().rank() == 2
+        ? apply(new MatMulAdd(), this, w, c)
+        : matmul(w).add(c);
+  }
 
   /** Swaps the last two axes. */
   public Node transpose() { return apply(new Transpose(), this); }

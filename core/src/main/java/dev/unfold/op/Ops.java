@@ -11,7 +11,7 @@ public final class Ops {
 
   private static final List<Class<? extends Op>> ALL = List.of(
       Add.class, Sub.class, Mul.class, Div.class, Neg.class,
-      MatMul.class, Transpose.class, Reshape.class, Concat.class, Slice.class, Sum.class,
+      MatMul.class, MatMulAdd.class, Transpose.class, Reshape.class, Concat.class, Slice.class, Sum.class,
       Exp.class, Log.class, Tanh.class, Sigmoid.class, Relu.class, Pow.class, Clamp.class,
       LogSoftmax.class, GatherRows.class, OneHot.class, Where.class, Dropout.class, Detach.class,
       LstmUpdate.class, GruUpdate.class);

@@ -402,6 +402,54 @@ public final class Tensor {
     return out;
   }
 
+  /**
+   * {@code this·b + c} with {@code this} [n×k] or a batch [B×n×k] against a shared [k×m] {@code b},
+   * and {@code c} broadcast to the product's shape (a bias [m], or a tensor of that shape). Each
+   * element's fused multiply-add chain starts from its value of {@code c}, so no separate sum is
+   * formed; the result differs from {@code matmul(b).add(c)} only by rounding.
+   */
+  public Tensor matmulAdd(Tensor b, Tensor c) {
+    if (rank() < 2 || rank() > 3 || b.rank() != 2) {
+      throw ShapeException.of("matmul_add: takes [n×k] or [B×n×k] against [k×m], got %s and %s", shape, b.shape);
+    }
+    MatMulShape g = MatMulShape.of("matmul_add", shape, false, b.shape, false);
+    if (!c.shape.broadcastsTo(g.out())) {
+      throw ShapeException.of("matmul_add: the addend %s does not broadcast to the product's shape %s", c.shape, g.out());
+    }
+    DType type = resultType(b);
+    if (type != c.dtype() && c.rank() > 0) {
+      type = DType.FLOAT64;
+    }
+    Tensor out = fresh(g.out(), type);
+    Tensor addend = c.to(type);
+    int rows = g.batch() * g.n();
+    if (addend.shape.size() == g.m()) {
+      // A bias row (any shape of m elements broadcasts along the last axis): copy it into every row.
+      for (int r = 0; r < rows; r++) {
+        if (type == DType.FLOAT32) {
+          System.arraycopy(addend.f32, 0, out.f32, r * g.m(), g.m());
+        } else {
+          System.arraycopy(addend.data, 0, out.data, r * g.m(), g.m());
+        }
+      }
+    } else {
+      Tensor full = addend.broadcastTo(g.out());
+      if (type == DType.FLOAT32) {
+        System.arraycopy(full.f32, 0, out.f32, 0, out.f32.length);
+      } else {
+        System.arraycopy(full.data, 0, out.data, 0, out.data.length);
+      }
+    }
+    Tensor x = to(type);
+    Tensor y = b.to(type);
+    if (type == DType.FLOAT32) {
+      MatMul.multiplyAdd(rows, g.k(), g.m(), x.f32, false, y.f32, false, out.f32);
+    } else {
+      MatMul.multiplyAdd(rows, g.k(), g.m(), x.data, false, y.data, false, out.data);
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- layout
 
   /** The transpose of this rank-2 tensor, formed once and kept. */

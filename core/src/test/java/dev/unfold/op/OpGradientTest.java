@@ -75,6 +75,12 @@ class OpGradientTest {
     c.add(op("matmul batched [2×3×4]·[2×4×5]", new MatMul(), signed(22, 2, 3, 4), signed(23, 2, 4, 5)));
     c.add(op("matmul [2×3×4]·[4×5] reused right", new MatMul(), signed(24, 2, 3, 4), signed(25, 4, 5)));
     c.add(op("matmul [3×4]·[2×4×5] reused left", new MatMul(), signed(26, 3, 4), signed(27, 2, 4, 5)));
+    c.add(op("matmul_add [3×4]·[4×2] + [3×2]", new MatMulAdd(), signed(151, 3, 4), signed(152, 4, 2), signed(153, 3, 2)));
+    c.add(op("matmul_add [3×4]·[4×5] + bias [5]", new MatMulAdd(), signed(154, 3, 4), signed(155, 4, 5), signed(156, 5)));
+    c.add(op("matmul_add [2×3×4]·[4×5] + bias [1×5]", new MatMulAdd(), signed(157, 2, 3, 4), signed(158, 4, 5),
+        signed(159, 1, 5)));
+    c.add(op("matmul_add [2×3×4]·[4×2] + [3×2] broadcast over the batch", new MatMulAdd(), signed(160, 2, 3, 4),
+        signed(161, 4, 2), signed(162, 3, 2)));
     c.add(op("transpose last two", new Transpose(), signed(30, 2, 3, 4)));
     c.add(op("transpose perm [2,0,1]", new Transpose(2, 0, 1), signed(31, 2, 3, 4)));
     c.add(op("reshape [2×3×4]→[4×−1]", new Reshape(4, -1), signed(32, 2, 3, 4)));

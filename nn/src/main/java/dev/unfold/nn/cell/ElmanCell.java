@@ -52,7 +52,7 @@ public final class ElmanCell implements RecurrentCell {
   }
 
   private State fromProjected(Graph g, Node xPre, State prev) {
-    Node pre = xPre.add(weights.hidden(g, prev.h()).get(0));
+    Node pre = weights.hiddenAllPlus(g, prev.h(), xPre);
     return State.of(activation.apply(pre).named("h"));
   }
 }

@@ -111,11 +111,11 @@ public final class GateParams {
   /** {@code x·W_g + b_g} for every gate, in gate order. */
   public List<Node> input(Graph g, Node x) {
     if (layout == Layout.FUSED) {
-      return split(x.matmul(g.param(w.get(0))).add(g.param(b.get(0))), 0, gates.size());
+      return split(x.matmulAdd(g.param(w.get(0)), g.param(b.get(0))), 0, gates.size());
     }
     List<Node> out = new ArrayList<>();
     for (int i = 0; i < gates.size(); i++) {
-      out.add(x.matmul(g.param(w.get(i))).add(g.param(b.get(i))));
+      out.add(x.matmulAdd(g.param(w.get(i)), g.param(b.get(i))));
     }
     return out;
   }
@@ -127,7 +127,7 @@ public final class GateParams {
    */
   public Node inputAll(Graph g, Node x) {
     if (layout == Layout.FUSED) {
-      return x.matmul(g.param(w.get(0))).add(g.param(b.get(0)));
+      return x.matmulAdd(g.param(w.get(0)), g.param(b.get(0)));
     }
     return g.concat(1, input(g, x));
   }
@@ -135,10 +135,22 @@ public final class GateParams {
   /** {@code h·U (+ b_h)} for all gates side by side [B × k·hid], as {@link #inputAll}. */
   public Node hiddenAll(Graph g, Node h) {
     if (layout == Layout.FUSED) {
-      Node pre = h.matmul(g.param(u.get(0)));
-      return bh.isEmpty() ? pre : pre.add(g.param(bh.get(0)));
+      Node uNode = g.param(u.get(0));
+      return bh.isEmpty() ? h.matmul(uNode) : h.matmulAdd(uNode, g.param(bh.get(0)));
     }
     return g.concat(1, hidden(g, h));
+  }
+
+  /**
+   * {@code addend + h·U (+ b_h)} for all gates side by side [B × k·hid]: with fused weights and no
+   * {@code b_h}, one {@code matmul_add} node whose products start from the addend (a step's
+   * projected input), so no separate sum is formed.
+   */
+  public Node hiddenAllPlus(Graph g, Node h, Node addend) {
+    if (layout == Layout.FUSED && bh.isEmpty()) {
+      return h.matmulAdd(g.param(u.get(0)), addend);
+    }
+    return addend.add(hiddenAll(g, h));
   }
 
   /** {@code h·U_g (+ b_h,g)} for every gate. */
@@ -154,17 +166,19 @@ public final class GateParams {
       if (from != 0 || to != gates.size()) {
         uNode = uNode.slice(1, from * hid, to * hid);
       }
-      Node pre = h.matmul(uNode);
-      if (!bh.isEmpty()) {
+      Node pre;
+      if (bh.isEmpty()) {
+        pre = h.matmul(uNode);
+      } else {
         Node bNode = g.param(bh.get(0));
-        pre = pre.add(from != 0 || to != gates.size() ? bNode.slice(0, from * hid, to * hid) : bNode);
+        pre = h.matmulAdd(uNode, from != 0 || to != gates.size() ? bNode.slice(0, from * hid, to * hid) : bNode);
       }
       return split(pre, from, to);
     }
     List<Node> out = new ArrayList<>();
     for (int i = from; i < to; i++) {
-      Node pre = h.matmul(g.param(u.get(i)));
-      out.add(bh.isEmpty() ? pre : pre.add(g.param(bh.get(i))));
+      Node uNode = g.param(u.get(i));
+      out.add(bh.isEmpty() ? h.matmul(uNode) : h.matmulAdd(uNode, g.param(bh.get(i))));
     }
     return out;
   }

@@ -47,6 +47,6 @@ public final class Linear {
 
   /** {@code x·W + b}. */
   public Node apply(Graph g, Node x) {
-    return x.matmul(g.param(w)).add(g.param(b));
+    return x.matmulAdd(g.param(w), g.param(b));
   }
 }

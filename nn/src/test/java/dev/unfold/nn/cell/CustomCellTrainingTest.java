@@ -34,7 +34,7 @@ class CustomCellTrainingTest {
     Well19937c rng = new Well19937c(4);
     int batch = 16;
     int steps = 6;
-    double lr = 0.3;
+    double lr = 0.1;
     double[] losses = new double[400];
     for (int it = 0; it < losses.length; it++) {
       Tensor xs = Tensors.uniform(rng, Shape.of(steps, batch, 1), -1, 1);

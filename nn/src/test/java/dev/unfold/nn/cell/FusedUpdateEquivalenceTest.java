@@ -153,8 +153,8 @@ class FusedUpdateEquivalenceTest {
     assertEquals("lstm_update", update.name());
     assertEquals("lstm_update", update.opName());
     assertEquals(Shape.of(2, 8), update.shape());
-    // x·W + b and h·U go in as two inputs: no [B×4H] sum node in between.
-    assertEquals(List.of("add", "matmul", "const"), update.inputs().stream().map(Node::opName).toList());
+    // x·W + b (one matmul_add node) and h·U go in as two inputs: no [B×4H] sum node in between.
+    assertEquals(List.of("matmul_add", "matmul", "const"), update.inputs().stream().map(Node::opName).toList());
     assertFalse(g.nodes().stream().anyMatch(n -> n.name().endsWith("_gate")));
   }
 
