@@ -82,6 +82,12 @@ final class VectorElementwise {
     }
   }
 
+  /** {@code e[k] = exp(x[k])} for {@code k < n} and {@code x[k] ≤ 0}: {@link Transcendental#expNonPositive} lane by lane. */
+  static void expNonPositive(double[] x, double[] e, int n) {
+    // exp(−|x|) = exp(x) for x ≤ 0; the clamp at EXP_MIN is the scalar's own.
+    expOfScaledAbs(x, 0, -1.0, EXP_MIN, e, n);
+  }
+
   /**
    * {@code e[k] = exp(max(scale·|x[from + k]|, min))} for {@code k < n} and {@code scale < 0}:
    * {@link Transcendental#expNonPositive} lane by lane.

@@ -1,0 +1,107 @@
+package dev.unfold.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import org.apache.commons.math3.random.Well19937c;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Log-softmax and its VJP: the vector exponential equals the scalar one bit for bit, a large input
+ * split over threads gives each line the bits it gets alone, and values stay within a few ulp of
+ * {@link Math#exp}-based formulas.
+ */
+class SoftmaxKernelTest {
+
+  private static double[] gaussian(long seed, int n, double scale) {
+    Well19937c rng = new Well19937c(seed);
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = rng.nextGaussian() * scale;
+    }
+    return x;
+  }
+
+  @Test
+  void vectorExponentialEqualsTheScalarBitForBit() {
+    assumeTrue(Kernels.vectorized(), "the Vector API module is not present");
+    double[] x = gaussian(1, 5003, 30);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = -Math.abs(x[i]);
+    }
+    double[] special = {0.0, -0.0, -1e-300, -Double.MIN_VALUE, -708.4, -745.2, -1000, -1e308,
+        Double.NEGATIVE_INFINITY, Double.NaN};
+    System.arraycopy(special, 0, x, 0, special.length);
+    double[] e = new double[x.length];
+    VectorElementwise.expNonPositive(x, e, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(Transcendental.expNonPositive(x[i])), Double.doubleToRawLongBits(e[i]),
+          "exp(" + x[i] + ")");
+    }
+  }
+
+  @Test
+  void linesSplitOverThreadsGetTheBitsTheyGetAlone() {
+    int lines = 1200;
+    int n = 64;
+    assertTrue((long) lines * n >= Softmax.PARALLEL_ELEMENTS, "the case must be large enough to split");
+    double[] x = gaussian(2, lines * n, 4);
+    double[] dy = gaussian(3, lines * n, 1);
+    double[] y = new double[x.length];
+    double[] dx = new double[x.length];
+    Softmax.logSoftmax(x, lines, n, 1, y);
+    Softmax.logSoftmaxBackward(dy, y, lines, n, 1, dx);
+    for (int line = 0; line < lines; line += 97) {
+      double[] yLine = new double[n];
+      double[] dxLine = new double[n];
+      Softmax.logSoftmax(Arrays.copyOfRange(x, line * n, line * n + n), 1, n, 1, yLine);
+      Softmax.logSoftmaxBackward(Arrays.copyOfRange(dy, line * n, line * n + n), yLine, 1, n, 1, dxLine);
+      assertArrayEquals(yLine, Arrays.copyOfRange(y, line * n, line * n + n), 0.0, "line " + line);
+      assertArrayEquals(dxLine, Arrays.copyOfRange(dx, line * n, line * n + n), 0.0, "line " + line);
+    }
+  }
+
+  @Test
+  void aMiddleAxisMatchesTheSameLinesLaidOutLast() {
+    // [outer × n × inner] along n equals the transposed [outer·inner × n] along its last axis.
+    int outer = 3;
+    int n = 5;
+    int inner = 4;
+    double[] x = gaussian(4, outer * n * inner, 3);
+    double[] y = new double[x.length];
+    Softmax.logSoftmax(x, outer, n, inner, y);
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        double[] line = new double[n];
+        for (int j = 0; j < n; j++) {
+          line[j] = x[(o * n + j) * inner + i];
+        }
+        double[] lineOut = new double[n];
+        Softmax.logSoftmax(line, 1, n, 1, lineOut);
+        for (int j = 0; j < n; j++) {
+          assertEquals(lineOut[j], y[(o * n + j) * inner + i], 0.0);
+        }
+      }
+    }
+  }
+
+  @Test
+  void valuesAgreeWithMathExpFormulas() {
+    int n = 50;
+    double[] x = gaussian(5, n, 10);
+    double[] y = new double[n];
+    Softmax.logSoftmax(x, 1, n, 1, y);
+    double max = Arrays.stream(x).max().orElseThrow();
+    double sum = 0;
+    for (double v : x) {
+      sum += Math.exp(v - max);
+    }
+    for (int j = 0; j < n; j++) {
+      double expected = x[j] - max - Math.log(sum);
+      assertEquals(expected, y[j], 1e-14 * Math.max(1, Math.abs(expected)));
+    }
+  }
+}
