@@ -676,21 +676,27 @@ public final class Tensor {
 
   /** {@code log(softmax(this))} along {@code axis}, computed stably. */
   public Tensor logSoftmax(int axis) {
-    if (isF32()) {
-      return wide().logSoftmax(axis).to(DType.FLOAT32);
-    }
     int a = shape.axis(axis);
-    Tensor out = fresh(shape);
-    Softmax.logSoftmax(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    Tensor out = fresh(shape, dtype());
+    if (isF32()) {
+      Softmax.logSoftmax(f32, shape.outer(a), shape.dim(a), shape.inner(a), out.f32);
+    } else {
+      Softmax.logSoftmax(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    }
     return out;
   }
 
   /** For {@code this = logSoftmax(x, axis)}: the vector-Jacobian product {@code dy − softmax(x)·Σ dy}. */
   public Tensor logSoftmaxVjp(Tensor dy, int axis) {
+    int a = shape.axis(axis);
+    if (isF32() && dy.isF32()) {
+      Tensor out = fresh(shape, DType.FLOAT32);
+      Softmax.logSoftmaxBackward(dy.f32, f32, shape.outer(a), shape.dim(a), shape.inner(a), out.f32);
+      return out;
+    }
     if (isF32() || dy.isF32()) {
       return wide().logSoftmaxVjp(dy.wide(), axis).to(resultType(dy));
     }
-    int a = shape.axis(axis);
     Tensor out = fresh(shape);
     Softmax.logSoftmaxBackward(dy.data, data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
     return out;

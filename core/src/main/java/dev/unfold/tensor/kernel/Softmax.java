@@ -2,14 +2,15 @@ package dev.unfold.tensor.kernel;
 
 /**
  * Log-softmax along the middle axis of {@code [outer × n × inner]}, and its vector-Jacobian
- * product. Internal.
+ * product, in float64 and float32. Internal.
  *
- * <p>Each line along the axis is copied into a per-thread row, its exponentials are computed
- * there with {@link Transcendental#expNonPositive} (all arguments are at most 0: {@code x − max}
- * forward, a log-probability backward; on the SIMD path lane by lane, with the same bits), and
- * the result is written back. Lines are independent, so large inputs (an output layer over every
- * step of a sequence, [T·B × classes]) are split over threads by lines; every line is computed
- * the same way on any thread.
+ * <p>Each line along the axis is copied into a per-thread float64 row, computed there, and written
+ * back (rounded once for float32, so a float32 result is the float64 result on the same inputs,
+ * with no widened copy of the whole tensor). Exponentials use
+ * {@link Transcendental#expNonPositive} (every argument is at most 0: {@code x − max} forward, a
+ * log-probability backward; on the SIMD path lane by lane, with the same bits). Lines are
+ * independent, so large inputs (an output layer over every step of a sequence, [T·B × classes])
+ * are split over threads by lines; every line is computed the same way on any thread.
  */
 public final class Softmax {
   private Softmax() {}
@@ -17,50 +18,38 @@ public final class Softmax {
   /** Elements below which one thread does all the lines. */
   static final int PARALLEL_ELEMENTS = 1 << 15;
 
-  /** Per-thread line buffers: {@code [0]} the line, {@code [1]} its exponentials. */
-  private static final ThreadLocal<double[][]> ROWS = ThreadLocal.withInitial(() -> new double[2][0]);
+  /** Per-thread line buffers: the line, its exponentials, and a second input line. */
+  private static final ThreadLocal<double[][]> ROWS = ThreadLocal.withInitial(() -> new double[3][0]);
 
-  /**
-   * {@code out = x − max − log Σ exp(x − max)}.
-   *
-   * <p>NOTE: subtracting the max first keeps exp from overflowing, so inputs of magnitude 1e3
-   * give exact results instead of Inf − Inf = NaN.
-   */
+  /** {@code out = x − max − log Σ exp(x − max)}. */
   public static void logSoftmax(double[] x, int outer, int n, int inner, double[] out) {
     forLines(outer, n, inner, (from, to) -> {
       double[][] w = rows(n);
-      double[] row = w[0];
-      double[] e = w[1];
       for (int line = from; line < to; line++) {
-        int base = (line / inner) * n * inner + line % inner;
+        int base = base(line, n, inner);
         for (int j = 0; j < n; j++) {
-          row[j] = x[base + j * inner];
+          w[0][j] = x[base + j * inner];
         }
-        int argmax = 0;
-        double max = Double.NEGATIVE_INFINITY;
+        logSoftmaxLine(w[0], w[1], n);
         for (int j = 0; j < n; j++) {
-          if (j == 0 || row[j] > max) {
-            max = row[j];
-            argmax = j;
-          }
+          out[base + j * inner] = w[0][j];
         }
+      }
+    });
+  }
+
+  /** {@link #logSoftmax(double[], int, int, int, double[])} of float32 values, rounded once. */
+  public static void logSoftmax(float[] x, int outer, int n, int inner, float[] out) {
+    forLines(outer, n, inner, (from, to) -> {
+      double[][] w = rows(n);
+      for (int line = from; line < to; line++) {
+        int base = base(line, n, inner);
         for (int j = 0; j < n; j++) {
-          row[j] -= max;
+          w[0][j] = x[base + j * inner];
         }
-        exp(row, e, n);
-        // NOTE: the max's own term is exactly 1, so log Σ = log1p(Σ of the others): more
-        // accurate than log(1 + rest) when the others are small. Its term is set to +0, which
-        // leaves a sum from +0 of non-negative terms unchanged, so the loop has no branch.
-        e[argmax] = 0;
-        double rest = 0;
+        logSoftmaxLine(w[0], w[1], n);
         for (int j = 0; j < n; j++) {
-          rest += e[j];
-        }
-        // Subtract the max before the log term: (x − max) is exact for nearby values, whereas
-        // x − (max + lse) would round lse to the ulp of max.
-        double lse = Math.log1p(rest);
-        for (int j = 0; j < n; j++) {
-          out[base + j * inner] = row[j] - lse;
+          out[base + j * inner] = (float) w[0][j];
         }
       }
     });
@@ -70,22 +59,83 @@ public final class Softmax {
   public static void logSoftmaxBackward(double[] dy, double[] y, int outer, int n, int inner, double[] dx) {
     forLines(outer, n, inner, (from, to) -> {
       double[][] w = rows(n);
-      double[] row = w[0];
-      double[] e = w[1];
       for (int line = from; line < to; line++) {
-        int base = (line / inner) * n * inner + line % inner;
-        double s = 0;
+        int base = base(line, n, inner);
         for (int j = 0; j < n; j++) {
-          s += dy[base + j * inner];
-          row[j] = y[base + j * inner];
+          w[0][j] = y[base + j * inner];
+          w[2][j] = dy[base + j * inner];
         }
-        exp(row, e, n);
+        logSoftmaxBackwardLine(w[2], w[0], w[1], n);
         for (int j = 0; j < n; j++) {
-          int idx = base + j * inner;
-          dx[idx] = dy[idx] - e[j] * s;
+          dx[base + j * inner] = w[0][j];
         }
       }
     });
+  }
+
+  /** {@link #logSoftmaxBackward(double[], double[], int, int, int, double[])} of float32 values, rounded once. */
+  public static void logSoftmaxBackward(float[] dy, float[] y, int outer, int n, int inner, float[] dx) {
+    forLines(outer, n, inner, (from, to) -> {
+      double[][] w = rows(n);
+      for (int line = from; line < to; line++) {
+        int base = base(line, n, inner);
+        for (int j = 0; j < n; j++) {
+          w[0][j] = y[base + j * inner];
+          w[2][j] = dy[base + j * inner];
+        }
+        logSoftmaxBackwardLine(w[2], w[0], w[1], n);
+        for (int j = 0; j < n; j++) {
+          dx[base + j * inner] = (float) w[0][j];
+        }
+      }
+    });
+  }
+
+  /**
+   * One line in place: {@code row} becomes its log-softmax; {@code e} is scratch.
+   *
+   * <p>NOTE: subtracting the max first keeps exp from overflowing, so inputs of magnitude 1e3
+   * give exact results instead of Inf − Inf = NaN.
+   */
+  private static void logSoftmaxLine(double[] row, double[] e, int n) {
+    int argmax = 0;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      if (j == 0 || row[j] > max) {
+        max = row[j];
+        argmax = j;
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      row[j] -= max;
+    }
+    exp(row, e, n);
+    // NOTE: the max's own term is exactly 1, so log Σ = log1p(Σ of the others): more accurate
+    // than log(1 + rest) when the others are small. Its term is set to +0, which leaves a sum
+    // from +0 of non-negative terms unchanged, so the loop has no branch.
+    e[argmax] = 0;
+    double rest = 0;
+    for (int j = 0; j < n; j++) {
+      rest += e[j];
+    }
+    // Subtract the max before the log term: (x − max) is exact for nearby values, whereas
+    // x − (max + lse) would round lse to the ulp of max.
+    double lse = Math.log1p(rest);
+    for (int j = 0; j < n; j++) {
+      row[j] -= lse;
+    }
+  }
+
+  /** One line: {@code y} (the forward's output) becomes {@code dx = dy − exp(y)·Σ dy}; {@code e} is scratch. */
+  private static void logSoftmaxBackwardLine(double[] dy, double[] y, double[] e, int n) {
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      s += dy[j];
+    }
+    exp(y, e, n);
+    for (int j = 0; j < n; j++) {
+      y[j] = dy[j] - e[j] * s;
+    }
   }
 
   /** Lines {@code [from, to)}, numbered {@code o·inner + i}. */
@@ -100,11 +150,17 @@ public final class Softmax {
     Parallel.run(parts, part -> body.run((int) ((long) lines * part / parts), (int) ((long) lines * (part + 1) / parts)));
   }
 
+  /** Index of element 0 of line {@code o·inner + i}. */
+  private static int base(int line, int n, int inner) {
+    return (line / inner) * n * inner + line % inner;
+  }
+
   private static double[][] rows(int n) {
     double[][] w = ROWS.get();
     if (w[0].length < n) {
-      w[0] = new double[n];
-      w[1] = new double[n];
+      for (int k = 0; k < w.length; k++) {
+        w[k] = new double[n];
+      }
     }
     return w;
   }

@@ -65,6 +65,39 @@ class SoftmaxKernelTest {
   }
 
   @Test
+  void float32IsTheFloat64ResultRoundedOnce() {
+    for (int[] shape : new int[][] {{1200, 64, 1}, {3, 5, 4}}) {
+      int size = shape[0] * shape[1] * shape[2];
+      double[] x = gaussian(6, size, 5);
+      double[] dy = gaussian(7, size, 1);
+      float[] xf = new float[size];
+      float[] dyf = new float[size];
+      for (int i = 0; i < size; i++) {
+        xf[i] = (float) x[i];
+        dyf[i] = (float) dy[i];
+        x[i] = xf[i];
+        dy[i] = dyf[i];
+      }
+      double[] y = new double[size];
+      float[] yf = new float[size];
+      Softmax.logSoftmax(x, shape[0], shape[1], shape[2], y);
+      Softmax.logSoftmax(xf, shape[0], shape[1], shape[2], yf);
+      double[] yRounded = new double[size];
+      for (int i = 0; i < size; i++) {
+        assertEquals((float) y[i], yf[i], 0.0f, "forward " + i);
+        yRounded[i] = yf[i];
+      }
+      double[] dx = new double[size];
+      float[] dxf = new float[size];
+      Softmax.logSoftmaxBackward(dy, yRounded, shape[0], shape[1], shape[2], dx);
+      Softmax.logSoftmaxBackward(dyf, yf, shape[0], shape[1], shape[2], dxf);
+      for (int i = 0; i < size; i++) {
+        assertEquals((float) dx[i], dxf[i], 0.0f, "backward " + i);
+      }
+    }
+  }
+
+  @Test
   void aMiddleAxisMatchesTheSameLinesLaidOutLast() {
     // [outer × n × inner] along n equals the transposed [outer·inner × n] along its last axis.
     int outer = 3;
