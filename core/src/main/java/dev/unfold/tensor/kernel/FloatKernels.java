@@ -112,12 +112,12 @@ public final class FloatKernels {
     }
   }
 
-  /** {@code out[i] = tanh(x[i])}, within 1 ulp; the same bits on both kernel paths. */
+  /** {@code out[i] = tanh(x[i])}, within 1 ulp; the same bits on both kernel paths (a NaN as a NaN). */
   public static void tanh(float[] x, float[] out) {
     tanh(x, 0, out, 0, x.length);
   }
 
-  /** {@code out[i] = σ(x[i])}, within 2 ulp; the same bits on both kernel paths. */
+  /** {@code out[i] = σ(x[i])}, within 2 ulp; the same bits on both kernel paths (a NaN as a NaN). */
   public static void sigmoid(float[] x, float[] out) {
     sigmoid(x, 0, out, 0, x.length);
   }
