@@ -8,8 +8,8 @@ import dev.unfold.tensor.kernel.RecurrentKernels;
  * {@code dev.unfold.op.LstmUpdate} and {@code GruUpdate} are built on these functions.
  *
  * <p>The functions never modify their arguments and return fresh tensors. They compute in
- * float32 when every argument is float32 (outputs and saved activations float32, each the
- * float64 value rounded once), otherwise in float64, as PyTorch promotes; each gradient has the
+ * float32 when every argument is float32 (float arithmetic, with tanh and σ within 2 float ulps),
+ * otherwise in float64, as PyTorch promotes; each gradient has the
  * type of its input. Shapes are checked here too; a mismatch throws a {@link ShapeException}
  * naming the function.
  */

@@ -4,30 +4,26 @@ package dev.unfold.tensor.kernel;
  * The element-wise part of an LSTM or GRU step, forward and backward, as one pass over
  * row-major [B×k·H] arrays instead of a dozen element-wise maps, in float64 and float32. Internal.
  *
- * <p>The float64 forward loops do the same IEEE operations in the same order as the unfused
- * graphs of the cells (sigmoid and tanh through {@link Transcendental}'s formulas, on the SIMD
- * path when it is in use), so fused and unfused forward values are bit-identical. The backward
- * loops give the same gradients up to rounding: sums over several consumers are formed in
- * another order.
- *
- * <p>The float32 loops compute each row in float64 and round once: a row of every float input
- * is widened into scratch, the float64 row code runs on it, and its results (outputs, saved
- * activations, gradients) are rounded to float. So a float32 result is exactly the float64
- * kernel's result on the widened inputs, rounded to the nearest float.
+ * <p>The forward loops do the same IEEE operations in the same order as the unfused graphs of
+ * the cells in the same type (sigmoid and tanh through {@link Transcendental}'s formulas for that
+ * type, on the SIMD path when it is in use), so fused and unfused forward values are
+ * bit-identical. The backward loops give the same gradients up to rounding: sums over several
+ * consumers are formed in another order. The float32 loops are the float64 loops' formulas, in
+ * the same order, in float arithmetic.
  *
  * <p>NOTE: one pass reads each pre-activation once and writes each result once; the unfused
  * graph allocates and traverses a [B×H] array per add, mul, sigmoid and tanh and again per VJP.
  * The loops over j within a row are plain and branch-free, which C2 vectorises.
  *
- * <p>NOTE: float32 goes through the float64 row code rather than float loops of their own, so
- * there is one copy of the formulas and the results are exact (float64 rounded once). Measured
- * at the std benchmark's shape (batch 32, hidden 256, JDK 17, loaded machine, so roughly): the
- * forwards cost the same as a float loop would (about 90 µs for the LSTM, which has to compute
- * tanh and σ in float64 through scratch anyway, as {@link FloatKernels#tanh} does); the
- * backwards, which have no transcendentals, take about 55 µs against 28 µs for a float loop
- * (and 42 µs for the float64 formulas inlined with per-element conversions), dominated by the
- * widening and narrowing. At 50 steps that is about 1.4 ms of a 120 ms training step, not
- * worth a second copy of the formulas or inexact gradients.
+ * <p>NOTE: float32 used to go through the float64 row code (each row widened into scratch,
+ * computed in float64 and rounded once), for one copy of the formulas and exact results. The
+ * conversions are plain loops that JDK 17 does not vectorise (and the Vector API's F2D
+ * conversion between shapes is not intrinsified here), and tanh and σ ran on 8 float64 lanes
+ * instead of 16 float ones. Measured at the std benchmark's shape (batch 32, hidden 256, JDK 17,
+ * medians of two interleaved runs on a loaded 2-core machine, µs per call): LSTM forward 95–128
+ * that way against 36–38 in float, LSTM backward 64–71 against 22, GRU forward 67–88 against 24,
+ * GRU backward 58–71 against 21 (float64's LSTM forward: 71–94). The float results are within a
+ * few float ulps of the float64 kernel's (RecurrentKernelsTest), as a float32 framework's are.
  */
 public final class RecurrentKernels {
   private RecurrentKernels() {}
@@ -58,21 +54,12 @@ public final class RecurrentKernels {
   /** {@link #lstmForward(double[], double[], double[], int, int, double[], double[], double[])} in float32. */
   public static void lstmForward(float[] xPre, float[] hPre, float[] c, int batch, int hid, float[] act,
       float[] tanhC, float[] out) {
-    Scratch w = Scratch.get();
-    double[] wAct = w.row(0, 4 * hid);
-    double[] wC = w.row(1, hid);
-    double[] wTanhC = w.row(2, hid);
-    double[] wOut = w.row(3, 2 * hid);
     for (int r = 0; r < batch; r++) {
       int a = r * 4 * hid;
       for (int j = 0; j < 4 * hid; j++) {
-        wAct[j] = (double) xPre[a + j] + hPre[a + j];
+        act[a + j] = xPre[a + j] + hPre[a + j];
       }
-      widen(c, r * hid, wC, hid);
-      lstmForwardRow(wAct, wC, wTanhC, wOut, 0, hid);
-      narrow(wAct, act, a, 4 * hid);
-      narrow(wTanhC, tanhC, r * hid, hid);
-      narrow(wOut, out, r * 2 * hid, 2 * hid);
+      lstmForwardRow(act, c, tanhC, out, r, hid);
     }
   }
 
@@ -89,6 +76,23 @@ public final class RecurrentKernels {
       out[o + hid + j] = act[a + hid + j] * c[s + j] + act[a + j] * act[a + 2 * hid + j];
     }
     tanh(out, o + hid, tanhC, s, hid);
+    for (int j = 0; j < hid; j++) {
+      out[o + j] = act[a + 3 * hid + j] * tanhC[s + j];
+    }
+  }
+
+  /** The float32 row: the float64 row's operations in the same order, in float. */
+  private static void lstmForwardRow(float[] act, float[] c, float[] tanhC, float[] out, int r, int hid) {
+    int a = r * 4 * hid;
+    int s = r * hid;
+    int o = r * 2 * hid;
+    FloatKernels.sigmoid(act, a, act, a, 2 * hid);
+    FloatKernels.tanh(act, a + 2 * hid, act, a + 2 * hid, hid);
+    FloatKernels.sigmoid(act, a + 3 * hid, act, a + 3 * hid, hid);
+    for (int j = 0; j < hid; j++) {
+      out[o + hid + j] = act[a + hid + j] * c[s + j] + act[a + j] * act[a + 2 * hid + j];
+    }
+    FloatKernels.tanh(out, o + hid, tanhC, s, hid);
     for (int j = 0; j < hid; j++) {
       out[o + j] = act[a + 3 * hid + j] * tanhC[s + j];
     }
@@ -117,21 +121,8 @@ public final class RecurrentKernels {
   /** {@link #lstmBackward(double[], double[], double[], double[], int, int, double[], double[])} in float32. */
   public static void lstmBackward(float[] dOut, float[] act, float[] tanhC, float[] c, int batch, int hid,
       float[] dPre, float[] dc) {
-    Scratch w = Scratch.get();
-    double[] wDOut = w.row(0, 2 * hid);
-    double[] wAct = w.row(1, 4 * hid);
-    double[] wTanhC = w.row(2, hid);
-    double[] wC = w.row(3, hid);
-    double[] wDPre = w.row(4, 4 * hid);
-    double[] wDc = w.row(5, hid);
     for (int r = 0; r < batch; r++) {
-      widen(dOut, r * 2 * hid, wDOut, 2 * hid);
-      widen(act, r * 4 * hid, wAct, 4 * hid);
-      widen(tanhC, r * hid, wTanhC, hid);
-      widen(c, r * hid, wC, hid);
-      lstmBackwardRow(wDOut, wAct, wTanhC, wC, wDPre, wDc, 0, hid);
-      narrow(wDPre, dPre, r * 4 * hid, 4 * hid);
-      narrow(wDc, dc, r * hid, hid);
+      lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid);
     }
   }
 
@@ -152,6 +143,27 @@ public final class RecurrentKernels {
       dPre[a + hid + j] = dcNew * c[s + j] * f * (1.0 - f);
       dPre[a + 2 * hid + j] = dcNew * i * (1.0 - g * g);
       dPre[a + 3 * hid + j] = dh * t * og * (1.0 - og);
+      dc[s + j] = dcNew * f;
+    }
+  }
+
+  private static void lstmBackwardRow(float[] dOut, float[] act, float[] tanhC, float[] c, float[] dPre,
+      float[] dc, int r, int hid) {
+    int a = r * 4 * hid;
+    int s = r * hid;
+    int o = r * 2 * hid;
+    for (int j = 0; j < hid; j++) {
+      float i = act[a + j];
+      float f = act[a + hid + j];
+      float g = act[a + 2 * hid + j];
+      float og = act[a + 3 * hid + j];
+      float t = tanhC[s + j];
+      float dh = dOut[o + j];
+      float dcNew = dOut[o + hid + j] + dh * og * (1f - t * t);
+      dPre[a + j] = dcNew * g * i * (1f - i);
+      dPre[a + hid + j] = dcNew * c[s + j] * f * (1f - f);
+      dPre[a + 2 * hid + j] = dcNew * i * (1f - g * g);
+      dPre[a + 3 * hid + j] = dh * t * og * (1f - og);
       dc[s + j] = dcNew * f;
     }
   }
@@ -177,19 +189,8 @@ public final class RecurrentKernels {
   /** {@link #gruForward(double[], double[], double[], int, int, double[], double[])} in float32. */
   public static void gruForward(float[] xPre, float[] hPre, float[] h, int batch, int hid, float[] act,
       float[] out) {
-    Scratch w = Scratch.get();
-    double[] wXPre = w.row(0, 3 * hid);
-    double[] wHPre = w.row(1, 3 * hid);
-    double[] wH = w.row(2, hid);
-    double[] wAct = w.row(3, 3 * hid);
-    double[] wOut = w.row(4, hid);
     for (int r = 0; r < batch; r++) {
-      widen(xPre, r * 3 * hid, wXPre, 3 * hid);
-      widen(hPre, r * 3 * hid, wHPre, 3 * hid);
-      widen(h, r * hid, wH, hid);
-      gruForwardRow(wXPre, wHPre, wH, wAct, wOut, 0, hid);
-      narrow(wAct, act, r * 3 * hid, 3 * hid);
-      narrow(wOut, out, r * hid, hid);
+      gruForwardRow(xPre, hPre, h, act, out, r, hid);
     }
   }
 
@@ -212,6 +213,25 @@ public final class RecurrentKernels {
     }
   }
 
+  private static void gruForwardRow(float[] xPre, float[] hPre, float[] h, float[] act, float[] out, int r,
+      int hid) {
+    int a = r * 3 * hid;
+    int s = r * hid;
+    for (int j = 0; j < 2 * hid; j++) {
+      act[a + j] = xPre[a + j] + hPre[a + j];
+    }
+    FloatKernels.sigmoid(act, a, act, a, 2 * hid);
+    int n = a + 2 * hid;
+    for (int j = 0; j < hid; j++) {
+      act[n + j] = xPre[n + j] + act[a + j] * hPre[n + j];
+    }
+    FloatKernels.tanh(act, n, act, n, hid);
+    for (int j = 0; j < hid; j++) {
+      float cand = act[n + j];
+      out[s + j] = cand + act[a + hid + j] * (h[s + j] - cand);
+    }
+  }
+
   /**
    * GRU backward from {@code dOut} = dL/dh' [B×H], given the forward's {@code act}, {@code hPre}
    * and the previous state {@code h}.
@@ -230,24 +250,8 @@ public final class RecurrentKernels {
   /** {@link #gruBackward(double[], double[], double[], double[], int, int, double[], double[], double[])} in float32. */
   public static void gruBackward(float[] dOut, float[] act, float[] hPre, float[] h, int batch, int hid,
       float[] dxPre, float[] dhPre, float[] dh) {
-    Scratch w = Scratch.get();
-    double[] wDOut = w.row(0, hid);
-    double[] wAct = w.row(1, 3 * hid);
-    double[] wHPre = w.row(2, 3 * hid);
-    double[] wH = w.row(3, hid);
-    double[] wDxPre = w.row(4, 3 * hid);
-    double[] wDhPre = w.row(5, 3 * hid);
-    double[] wDh = w.row(6, hid);
     for (int r = 0; r < batch; r++) {
-      widen(dOut, r * hid, wDOut, hid);
-      widen(act, r * 3 * hid, wAct, 3 * hid);
-      // Only h_n enters the backward; the r and z parts of the row are not read.
-      widen(hPre, r * 3 * hid + 2 * hid, wHPre, 2 * hid, hid);
-      widen(h, r * hid, wH, hid);
-      gruBackwardRow(wDOut, wAct, wHPre, wH, wDxPre, wDhPre, wDh, 0, hid);
-      narrow(wDxPre, dxPre, r * 3 * hid, 3 * hid);
-      narrow(wDhPre, dhPre, r * 3 * hid, 3 * hid);
-      narrow(wDh, dh, r * hid, hid);
+      gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid);
     }
   }
 
@@ -263,6 +267,28 @@ public final class RecurrentKernels {
       double dnPre = d * (1.0 - z) * (1.0 - n * n);
       double dzPre = d * (h[s + j] - n) * z * (1.0 - z);
       double drPre = dnPre * hPre[a + 2 * hid + j] * rg * (1.0 - rg);
+      dxPre[a + j] = drPre;
+      dhPre[a + j] = drPre;
+      dxPre[a + hid + j] = dzPre;
+      dhPre[a + hid + j] = dzPre;
+      dxPre[a + 2 * hid + j] = dnPre;
+      dhPre[a + 2 * hid + j] = dnPre * rg;
+      dh[s + j] = d * z;
+    }
+  }
+
+  private static void gruBackwardRow(float[] dOut, float[] act, float[] hPre, float[] h, float[] dxPre,
+      float[] dhPre, float[] dh, int r, int hid) {
+    int a = r * 3 * hid;
+    int s = r * hid;
+    for (int j = 0; j < hid; j++) {
+      float rg = act[a + j];
+      float z = act[a + hid + j];
+      float n = act[a + 2 * hid + j];
+      float d = dOut[s + j];
+      float dnPre = d * (1f - z) * (1f - n * n);
+      float dzPre = d * (h[s + j] - n) * z * (1f - z);
+      float drPre = dnPre * hPre[a + 2 * hid + j] * rg * (1f - rg);
       dxPre[a + j] = drPre;
       dhPre[a + j] = drPre;
       dxPre[a + hid + j] = dzPre;
@@ -294,46 +320,6 @@ public final class RecurrentKernels {
       for (int k = 0; k < n; k++) {
         out[to + k] = Transcendental.tanh(x[from + k]);
       }
-    }
-  }
-
-  /** {@code out[k] = x[from + k]}, k &lt; n. */
-  private static void widen(float[] x, int from, double[] out, int n) {
-    widen(x, from, out, 0, n);
-  }
-
-  /** {@code out[to + k] = x[from + k]}, k &lt; n. */
-  private static void widen(float[] x, int from, double[] out, int to, int n) {
-    for (int k = 0; k < n; k++) {
-      out[to + k] = x[from + k];
-    }
-  }
-
-  /** {@code out[to + k] = x[k]} rounded to the nearest float, k &lt; n. */
-  private static void narrow(double[] x, float[] out, int to, int n) {
-    for (int k = 0; k < n; k++) {
-      out[to + k] = (float) x[k];
-    }
-  }
-
-  /**
-   * Per-thread row buffers for the float32 kernels (kernel scratch, never visible outside),
-   * grown to the widest row seen.
-   */
-  private static final class Scratch {
-    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
-    private final double[][] rows = new double[7][0];
-
-    static Scratch get() {
-      return LOCAL.get();
-    }
-
-    /** Buffer {@code k}, at least {@code n} long. */
-    double[] row(int k, int n) {
-      if (rows[k].length < n) {
-        rows[k] = new double[n];
-      }
-      return rows[k];
     }
   }
 }
