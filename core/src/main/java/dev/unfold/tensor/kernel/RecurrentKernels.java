@@ -1,5 +1,7 @@
 package dev.unfold.tensor.kernel;
 
+import java.util.function.IntConsumer;
+
 /**
  * The element-wise part of an LSTM or GRU step, forward and backward, as one pass over
  * row-major [B×k·H] arrays instead of a dozen element-wise maps, in float64 and float32. Internal.
@@ -42,25 +44,25 @@ public final class RecurrentKernels {
    */
   public static void lstmForward(double[] xPre, double[] hPre, double[] c, int batch, int hid, double[] act,
       double[] tanhC, double[] out) {
-    for (int r = 0; r < batch; r++) {
+    forRows(batch, 4 * hid, r -> {
       int a = r * 4 * hid;
       for (int j = 0; j < 4 * hid; j++) {
         act[a + j] = xPre[a + j] + hPre[a + j];
       }
       lstmForwardRow(act, c, tanhC, out, r, hid);
-    }
+    });
   }
 
   /** {@link #lstmForward(double[], double[], double[], int, int, double[], double[], double[])} in float32. */
   public static void lstmForward(float[] xPre, float[] hPre, float[] c, int batch, int hid, float[] act,
       float[] tanhC, float[] out) {
-    for (int r = 0; r < batch; r++) {
+    forRows(batch, 4 * hid, r -> {
       int a = r * 4 * hid;
       for (int j = 0; j < 4 * hid; j++) {
         act[a + j] = xPre[a + j] + hPre[a + j];
       }
       lstmForwardRow(act, c, tanhC, out, r, hid);
-    }
+    });
   }
 
   /** Row {@code r} of the LSTM forward, with {@code act}'s row holding the pre-activations on entry. */
@@ -113,17 +115,13 @@ public final class RecurrentKernels {
    */
   public static void lstmBackward(double[] dOut, double[] act, double[] tanhC, double[] c, int batch, int hid,
       double[] dPre, double[] dc) {
-    for (int r = 0; r < batch; r++) {
-      lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid);
-    }
+    forRows(batch, 4 * hid, r -> lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid));
   }
 
   /** {@link #lstmBackward(double[], double[], double[], double[], int, int, double[], double[])} in float32. */
   public static void lstmBackward(float[] dOut, float[] act, float[] tanhC, float[] c, int batch, int hid,
       float[] dPre, float[] dc) {
-    for (int r = 0; r < batch; r++) {
-      lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid);
-    }
+    forRows(batch, 4 * hid, r -> lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid));
   }
 
   private static void lstmBackwardRow(double[] dOut, double[] act, double[] tanhC, double[] c, double[] dPre,
@@ -181,17 +179,13 @@ public final class RecurrentKernels {
    */
   public static void gruForward(double[] xPre, double[] hPre, double[] h, int batch, int hid, double[] act,
       double[] out) {
-    for (int r = 0; r < batch; r++) {
-      gruForwardRow(xPre, hPre, h, act, out, r, hid);
-    }
+    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, hPre, h, act, out, r, hid));
   }
 
   /** {@link #gruForward(double[], double[], double[], int, int, double[], double[])} in float32. */
   public static void gruForward(float[] xPre, float[] hPre, float[] h, int batch, int hid, float[] act,
       float[] out) {
-    for (int r = 0; r < batch; r++) {
-      gruForwardRow(xPre, hPre, h, act, out, r, hid);
-    }
+    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, hPre, h, act, out, r, hid));
   }
 
   private static void gruForwardRow(double[] xPre, double[] hPre, double[] h, double[] act, double[] out, int r,
@@ -242,17 +236,13 @@ public final class RecurrentKernels {
    */
   public static void gruBackward(double[] dOut, double[] act, double[] hPre, double[] h, int batch, int hid,
       double[] dxPre, double[] dhPre, double[] dh) {
-    for (int r = 0; r < batch; r++) {
-      gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid);
-    }
+    forRows(batch, 3 * hid, r -> gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid));
   }
 
   /** {@link #gruBackward(double[], double[], double[], double[], int, int, double[], double[], double[])} in float32. */
   public static void gruBackward(float[] dOut, float[] act, float[] hPre, float[] h, int batch, int hid,
       float[] dxPre, float[] dhPre, float[] dh) {
-    for (int r = 0; r < batch; r++) {
-      gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid);
-    }
+    forRows(batch, 3 * hid, r -> gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid));
   }
 
   private static void gruBackwardRow(double[] dOut, double[] act, double[] hPre, double[] h, double[] dxPre,
@@ -300,6 +290,23 @@ public final class RecurrentKernels {
   }
 
   // ---------------------------------------------------------------- shared
+
+  /** Elements (rows × row width) below which one thread does every row. */
+  static final int PARALLEL_ELEMENTS = 1 << 14;
+
+  /**
+   * Calls {@code row} for rows 0 … batch−1, split into bands of rows over threads when the step is
+   * large ({@link #PARALLEL_ELEMENTS}); rows are independent and computed the same way on any thread.
+   */
+  private static void forRows(int batch, int width, IntConsumer row) {
+    int parts = (long) batch * width < PARALLEL_ELEMENTS ? 1 : Math.min(Parallel.threads(), batch);
+    Parallel.run(parts, part -> {
+      int end = (int) ((long) batch * (part + 1) / parts);
+      for (int r = (int) ((long) batch * part / parts); r < end; r++) {
+        row.accept(r);
+      }
+    });
+  }
 
   /** {@code out[to + k] = σ(x[from + k])}, k &lt; n, with the same bits as {@link Elementwise#sigmoid}. */
   static void sigmoid(double[] x, int from, double[] out, int to, int n) {

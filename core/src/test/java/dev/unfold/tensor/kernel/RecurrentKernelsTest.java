@@ -1,9 +1,11 @@
 package dev.unfold.tensor.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.commons.math3.random.Well19937c;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -162,5 +164,61 @@ class RecurrentKernelsTest {
     assertClose(dxPre64, dxPre, "dxPre");
     assertClose(dhPre64, dhPre, "dhPre");
     assertClose(dh64, dh, "dh");
+  }
+
+  /** Copies row band {@code [r·w, (r+1)·w)} of {@code x}. */
+  private static float[] row(float[] x, int r, int w) {
+    return java.util.Arrays.copyOfRange(x, r * w, (r + 1) * w);
+  }
+
+  @Test
+  void rowsSplitOverThreadsGetTheBitsTheyGetAlone() {
+    int batch = 32;
+    int hid = 256;
+    assertTrue((long) batch * 3 * hid >= RecurrentKernels.PARALLEL_ELEMENTS, "the case must be large enough to split");
+    float[] xPre = floats(1, batch * 4 * hid, 3);
+    float[] hPre = floats(2, batch * 4 * hid, 3);
+    float[] c = floats(3, batch * hid, 2);
+    float[] dOut = floats(4, batch * 2 * hid, 1);
+    float[] act = new float[batch * 4 * hid];
+    float[] tanhC = new float[batch * hid];
+    float[] out = new float[batch * 2 * hid];
+    float[] dPre = new float[batch * 4 * hid];
+    float[] dc = new float[batch * hid];
+    RecurrentKernels.lstmForward(xPre, hPre, c, batch, hid, act, tanhC, out);
+    RecurrentKernels.lstmBackward(dOut, act, tanhC, c, batch, hid, dPre, dc);
+    float[] gAct = new float[batch * 3 * hid];
+    float[] gOut = new float[batch * hid];
+    float[] dx = new float[batch * 3 * hid];
+    float[] dhPre = new float[batch * 3 * hid];
+    float[] dh = new float[batch * hid];
+    float[] xg = row(xPre, 0, batch * 3 * hid);
+    float[] hg = row(hPre, 0, batch * 3 * hid);
+    float[] dg = row(dOut, 0, batch * hid);
+    RecurrentKernels.gruForward(xg, hg, c, batch, hid, gAct, gOut);
+    RecurrentKernels.gruBackward(dg, gAct, hg, c, batch, hid, dx, dhPre, dh);
+    for (int r = 0; r < batch; r += 7) {
+      float[] a1 = new float[4 * hid];
+      float[] t1 = new float[hid];
+      float[] o1 = new float[2 * hid];
+      float[] p1 = new float[4 * hid];
+      float[] c1 = new float[hid];
+      RecurrentKernels.lstmForward(row(xPre, r, 4 * hid), row(hPre, r, 4 * hid), row(c, r, hid), 1, hid, a1, t1, o1);
+      RecurrentKernels.lstmBackward(row(dOut, r, 2 * hid), a1, t1, row(c, r, hid), 1, hid, p1, c1);
+      assertArrayEquals(o1, row(out, r, 2 * hid), 0f, "lstm forward row " + r);
+      assertArrayEquals(p1, row(dPre, r, 4 * hid), 0f, "lstm backward row " + r);
+      assertArrayEquals(c1, row(dc, r, hid), 0f, "lstm dc row " + r);
+      float[] ga = new float[3 * hid];
+      float[] go = new float[hid];
+      float[] gx = new float[3 * hid];
+      float[] gh = new float[3 * hid];
+      float[] gd = new float[hid];
+      RecurrentKernels.gruForward(row(xg, r, 3 * hid), row(hg, r, 3 * hid), row(c, r, hid), 1, hid, ga, go);
+      RecurrentKernels.gruBackward(row(dg, r, hid), ga, row(hg, r, 3 * hid), row(c, r, hid), 1, hid, gx, gh, gd);
+      assertArrayEquals(go, row(gOut, r, hid), 0f, "gru forward row " + r);
+      assertArrayEquals(gx, row(dx, r, 3 * hid), 0f, "gru dxPre row " + r);
+      assertArrayEquals(gh, row(dhPre, r, 3 * hid), 0f, "gru dhPre row " + r);
+      assertArrayEquals(gd, row(dh, r, hid), 0f, "gru dh row " + r);
+    }
   }
 }
