@@ -15,6 +15,11 @@ import java.util.function.IntConsumer;
  * submit and future), as much as half of a per-step product on one core. A spinning handoff
  * costs well under a microsecond. One caller at a time owns the workers; a second, concurrent
  * caller (another thread, or a part that itself calls {@code run}) runs its parts itself.
+ *
+ * <p>A part that throws stops the rest of its thread's parts; the caller waits for every thread
+ * and rethrows the first failure. NOTE: on a machine with more runnable threads than cores the
+ * spinning takes time from other work (a run beside another benchmarking JVM was slower than
+ * with the thread pool); the spin is short and yields for that reason.
  */
 final class Parallel {
   private Parallel() {}
