@@ -423,8 +423,8 @@ public final class Tensor {
     Tensor out = fresh(g.out(), type);
     Tensor addend = c.to(type);
     int rows = g.batch() * g.n();
-    if (addend.shape.size() == g.m()) {
-      // A bias row (any shape of m elements broadcasts along the last axis): copy it into every row.
+    if (addend.shape.size() == g.m() && (addend.rank() == 0 || addend.shape.dim(addend.rank() - 1) == g.m())) {
+      // A bias row ([m], [1×m], …): copy it into every row. (A column [n×1] with n = m is not one.)
       for (int r = 0; r < rows; r++) {
         if (type == DType.FLOAT32) {
           System.arraycopy(addend.f32, 0, out.f32, r * g.m(), g.m());

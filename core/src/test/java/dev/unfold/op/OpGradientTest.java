@@ -81,6 +81,8 @@ class OpGradientTest {
         signed(159, 1, 5)));
     c.add(op("matmul_add [2×3×4]·[4×2] + [3×2] broadcast over the batch", new MatMulAdd(), signed(160, 2, 3, 4),
         signed(161, 4, 2), signed(162, 3, 2)));
+    c.add(op("matmul_add [3×4]·[4×3] + column [3×1]", new MatMulAdd(), signed(163, 3, 4), signed(164, 4, 3),
+        signed(165, 3, 1)));
     c.add(op("transpose last two", new Transpose(), signed(30, 2, 3, 4)));
     c.add(op("transpose perm [2,0,1]", new Transpose(2, 0, 1), signed(31, 2, 3, 4)));
     c.add(op("reshape [2×3×4]→[4×−1]", new Reshape(4, -1), signed(32, 2, 3, 4)));
