@@ -39,17 +39,25 @@ public final class MatMul implements BinaryOp {
       }
 
       @Override public void pullback(Tensor dz, Op.Gradients out) {
-        if (out.needed(0)) {
-          out.add(0, dz.matmul(b, false, true));
-        }
-        if (out.needed(1)) {
-          // A batch [B×n×k] against the shared b: one product over B·n rows (reshapes are free).
-          int rows = a.size() / a.shape().dim(-1);
-          out.addProduct(1, a.reshape(Shape.of(rows, a.shape().dim(-1))), true,
-              dz.reshape(Shape.of(rows, dz.shape().dim(-1))), false);
-        }
+        sinkGradients(dz, a, b, out);
       }
     });
+  }
+
+  /**
+   * Adds {@code da = dz·bᵀ} and {@code db = aᵀ·dz} (as a product) to inputs 0 and 1 of
+   * {@code out}, for a [n×k] or [B×n×k] against a shared rank-2 b; skips what is not needed.
+   */
+  static void sinkGradients(Tensor dz, Tensor a, Tensor b, Op.Gradients out) {
+    if (out.needed(0)) {
+      out.add(0, dz.matmul(b, false, true));
+    }
+    if (out.needed(1)) {
+      // A batch [B×n×k] against the shared b: one product over B·n rows (reshapes are free).
+      int rows = a.size() / a.shape().dim(-1);
+      out.addProduct(1, a.reshape(Shape.of(rows, a.shape().dim(-1))), true,
+          dz.reshape(Shape.of(rows, dz.shape().dim(-1))), false);
+    }
   }
 
   @Override public Tensor[] backward(Tensor dz, Tensor z, Tensor a, Tensor b) {

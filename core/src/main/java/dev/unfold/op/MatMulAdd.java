@@ -39,21 +39,12 @@ public final class MatMulAdd implements Op {
     Tensor z = a.matmulAdd(b, c);
     return new Applied(z, new Op.SinkVjp() {
       @Override public Tensor[] pullback(Tensor dz) {
-        int rows = a.size() / a.shape().dim(-1);
-        Tensor db = a.reshape(Shape.of(rows, a.shape().dim(-1))).matmul(dz.reshape(Shape.of(rows, dz.shape().dim(-1))), true, false);
-        return new Tensor[] {dz.matmul(b, false, true), db, dz.sumTo(c.shape())};
+        Tensor[] ab = new MatMul().backward(dz, z, a, b);
+        return new Tensor[] {ab[0], ab[1], dz.sumTo(c.shape())};
       }
 
       @Override public void pullback(Tensor dz, Op.Gradients out) {
-        if (out.needed(0)) {
-          out.add(0, dz.matmul(b, false, true));
-        }
-        if (out.needed(1)) {
-          // A batch [B×n×k] against the shared b: one product over B·n rows (reshapes are free).
-          int rows = a.size() / a.shape().dim(-1);
-          out.addProduct(1, a.reshape(Shape.of(rows, a.shape().dim(-1))), true,
-              dz.reshape(Shape.of(rows, dz.shape().dim(-1))), false);
-        }
+        MatMul.sinkGradients(dz, a, b, out);
         if (out.needed(2)) {
           out.add(2, dz.sumTo(c.shape()));
         }

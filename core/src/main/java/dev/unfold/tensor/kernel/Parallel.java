@@ -84,6 +84,21 @@ final class Parallel {
     }
   }
 
+  /** A band {@code [from, to)} of independent items (rows, lines). */
+  @FunctionalInterface
+  interface Band {
+    void run(int from, int to);
+  }
+
+  /**
+   * Calls {@code body} on consecutive bands covering {@code [0, count)}: one band per thread when
+   * the call's {@code work} (elements, say) reaches {@code minWork}, else one band on this thread.
+   */
+  static void bands(int count, long work, long minWork, Band body) {
+    int parts = work < minWork ? 1 : Math.max(1, Math.min(threads(), count));
+    run(parts, part -> body.run((int) ((long) count * part / parts), (int) ((long) count * (part + 1) / parts)));
+  }
+
   private static Worker[] startWorkers(int count) {
     Worker[] workers = new Worker[Math.max(0, count)];
     for (int w = 0; w < workers.length; w++) {

@@ -299,10 +299,8 @@ public final class RecurrentKernels {
    * large ({@link #PARALLEL_ELEMENTS}); rows are independent and computed the same way on any thread.
    */
   private static void forRows(int batch, int width, IntConsumer row) {
-    int parts = (long) batch * width < PARALLEL_ELEMENTS ? 1 : Math.min(Parallel.threads(), batch);
-    Parallel.run(parts, part -> {
-      int end = (int) ((long) batch * (part + 1) / parts);
-      for (int r = (int) ((long) batch * part / parts); r < end; r++) {
+    Parallel.bands(batch, (long) batch * width, PARALLEL_ELEMENTS, (from, to) -> {
+      for (int r = from; r < to; r++) {
         row.accept(r);
       }
     });

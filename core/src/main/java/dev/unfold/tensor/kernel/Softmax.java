@@ -138,16 +138,9 @@ public final class Softmax {
     }
   }
 
-  /** Lines {@code [from, to)}, numbered {@code o·inner + i}. */
-  @FunctionalInterface
-  private interface Lines {
-    void run(int from, int to);
-  }
-
-  private static void forLines(int outer, int n, int inner, Lines body) {
-    int lines = outer * inner;
-    int parts = (long) lines * n < PARALLEL_ELEMENTS ? 1 : Math.min(Parallel.threads(), lines);
-    Parallel.run(parts, part -> body.run((int) ((long) lines * part / parts), (int) ((long) lines * (part + 1) / parts)));
+  /** Lines {@code [from, to)}, numbered {@code o·inner + i}, split over threads for large inputs. */
+  private static void forLines(int outer, int n, int inner, Parallel.Band body) {
+    Parallel.bands(outer * inner, (long) outer * inner * n, PARALLEL_ELEMENTS, body);
   }
 
   /** Index of element 0 of line {@code o·inner + i}. */
