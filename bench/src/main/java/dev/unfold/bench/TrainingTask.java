@@ -2,6 +2,7 @@ package dev.unfold.bench;
 
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
+import dev.unfold.graph.NodeTimer;
 import dev.unfold.graph.Parameter;
 import dev.unfold.nn.cell.ElmanCell;
 import dev.unfold.nn.cell.GruCell;
@@ -115,8 +116,14 @@ final class TrainingTask {
 
   /** One training step; returns the loss before the update. */
   double step() {
+    return step(null);
+  }
+
+  /** One training step with {@code timer} attached to its graph (null for none); returns the loss before the update. */
+  double step(NodeTimer timer) {
     Graph g = new Graph(dtype);
     g.setFusedOps(fusedOps);
+    g.setNodeTimer(timer);
     Node loss = loss(g);
     g.backward(loss);
     Optimizer sgd = Optimizer.sgd(params, LR);

@@ -202,12 +202,7 @@ public final class GradientFlow {
       series.forEach(s -> row.add(s.norms().containsKey(t) ? Format.number(s.norms().get(t)) : "-"));
       table.row(row);
     }
-    try {
-      table.render(sb, "  ");
-    } catch (IOException e) {
-      throw new AssertionError("a StringBuilder does not throw", e);
-    }
-    return sb.toString();
+    return sb.append(table.text("  ")).toString();
   }
 
   /** The same table as CSV: header {@code t,<headings>}, full-precision numbers, empty cells for missing steps. */

@@ -32,6 +32,17 @@ final class Table {
     notes.get(notes.size() - 1).add(line);
   }
 
+  /** The rendered table as a string (see {@link #render}). */
+  String text(String indent) {
+    StringBuilder sb = new StringBuilder();
+    try {
+      render(sb, indent);
+    } catch (IOException e) {
+      throw new AssertionError("a StringBuilder does not throw", e);
+    }
+    return sb.toString();
+  }
+
   void render(Appendable out, String indent) throws IOException {
     int[] width = new int[right.length];
     for (String[] r : rows) {

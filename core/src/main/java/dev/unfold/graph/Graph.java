@@ -45,6 +45,7 @@ public final class Graph {
   private boolean training = true;
   private boolean anomalyDetection;
   private boolean fusedOps = true;
+  private NodeTimer timer;
   private final DType dtype;
 
   /** A float64 graph that records nodes for backprop, in training mode. */
@@ -137,6 +138,7 @@ public final class Graph {
    * @throws ShapeException naming the op, the scope, the inputs and their shapes on a mismatch
    */
   public Node apply(Op op, Node... in) {
+    long start = timer == null ? 0 : System.nanoTime();
     Shape[] shapes = new Shape[in.length];
     Tensor[] values = new Tensor[in.length];
     boolean anyRequiresGrad = false;
@@ -174,6 +176,9 @@ public final class Graph {
     }
     if (gradEnabled) {
       tape.add(n);
+    }
+    if (timer != null) {
+      timer.forward(n, System.nanoTime() - start);
     }
     return n;
   }
@@ -312,6 +317,15 @@ public final class Graph {
     return fusedOps;
   }
 
+  /**
+   * Attaches a timer that receives each node's forward and backward wall-clock time (see
+   * {@link NodeTimer}), or detaches it with null. For profiling: {@code dev.unfold.dump.OpProfile}
+   * tabulates the times per op.
+   */
+  public void setNodeTimer(NodeTimer timer) {
+    this.timer = timer;
+  }
+
   // ---------------------------------------------------------------- backprop
 
   /** Backprop from a one-element loss with seed gradient 1, accumulating into parameters. */
@@ -346,8 +360,10 @@ public final class Graph {
     TensorSum[] sums = new TensorSum[root.index + 1];
     grads[root.index] = seed.to(root.value().dtype());
     for (int i = root.index; i >= 0; i--) {
+      long start = timer == null ? 0 : System.nanoTime();
       Tensor g = grads[i];
-      if (sums[i] != null) {
+      boolean summing = sums[i] != null;
+      if (summing) {
         g = sums[i].result();
         sums[i] = null;
       }
@@ -361,9 +377,18 @@ public final class Graph {
       }
       if (n.kind() == Node.Kind.PARAMETER && options.accumulateIntoParameters()) {
         n.parameter().orElseThrow().accumulateGrad(g);
+        summing = true;
+      }
+      if (timer != null && summing) {
+        long summed = System.nanoTime();
+        timer.gradientSum(n, summed - start);
+        start = summed;
       }
       if (n.vjp != null) {
         propagate(n, g, grads, sums);
+        if (timer != null) {
+          timer.backward(n, System.nanoTime() - start);
+        }
       }
     }
   }

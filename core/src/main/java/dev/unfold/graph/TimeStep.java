@@ -35,6 +35,20 @@ public final class TimeStep {
     return OptionalInt.of(t);
   }
 
+  /** {@code path} with every time-step segment written {@code t=*}: {@code enc/t=3/gate} → {@code enc/t=*}{@code /gate}. */
+  public static String fold(String path) {
+    if (!path.contains(PREFIX)) {
+      return path;
+    }
+    String[] parts = path.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (parse(parts[i]).isPresent()) {
+        parts[i] = PREFIX + "*";
+      }
+    }
+    return String.join("/", parts);
+  }
+
   /** The innermost time step in a scope path such as {@code enc/lstm/t=3/gate}; empty if none. */
   public static OptionalInt innermost(String path) {
     String[] parts = path.split("/");

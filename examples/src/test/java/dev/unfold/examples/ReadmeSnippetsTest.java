@@ -8,6 +8,7 @@ import dev.unfold.dump.DumpOptions;
 import dev.unfold.dump.FlowOptions;
 import dev.unfold.dump.GradientFlow;
 import dev.unfold.dump.GraphDump;
+import dev.unfold.dump.OpProfile;
 import dev.unfold.graph.AnomalyException;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
@@ -152,6 +153,26 @@ class ReadmeSnippetsTest {
     System.out.println(e.getMessage());  // names the op, the node's path, its shape and its inputs
     // end snippet
     assertTrue(e.getMessage().contains("exp"), e.getMessage());
+  }
+
+  @Test
+  void profileAGraph() {
+    Params params = Params.seeded("model", 5);
+    LeakyCell cell = new LeakyCell(params.child("leaky"), 1, 4);
+    Tensor xs = Tensors.uniform(new Well19937c(6), Shape.of(5, 2, 1), -1, 1);
+    // snippet: profile
+    OpProfile profile = OpProfile.byScope();  // or byOp(): one row per op name
+    for (int step = 0; step < 10; step++) {
+      Graph g = new Graph();
+      g.setNodeTimer(profile);
+      Node loss = Unroller.unroll(g, cell, g.constant("x", xs), State.zeros(g, cell, 2)).last().h().square().mean();
+      g.backward(loss);
+    }
+    System.out.print(profile.table(10));  // ms per step: forward, backward, gradient sums; heaviest first
+    // end snippet
+    String table = profile.table(10);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("t=*/matmul")), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("total")), table);
   }
 
   /** Every snippet region of this file appears in README.md after its marker, and every marker has a region. */
