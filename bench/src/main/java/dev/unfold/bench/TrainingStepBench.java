@@ -39,8 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch",
     "-XX:MaxNodeLimit=240000", "-XX:NodeLimitFudgeFactor=8000", "-XX:LiveNodeCountInliningCutoff=100000"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 4, time = 2)
+// NOTE: 4 warm-up iterations, not 3: a std step's JIT compilation settles after about 6–8 s (session
+// D's warm-up iterations took 408, 21, 12 ms per float32 RNN step, then 10 in measurement).
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 3, time = 2)
 public class TrainingStepBench {
   @Param({"rnn", "gru", "lstm"})
   public String cell;
