@@ -6,7 +6,6 @@ import dev.unfold.graph.TimeStep;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,9 +37,10 @@ import java.util.Map;
 public final class OpProfile implements NodeTimer {
   private final boolean scoped;
   private final Map<String, Row> rows = new HashMap<>();
-  // The key of each (scope path, label) seen, by the path's identity: a scope builds its path
-  // string once, so the folding and joining happen once per scope rather than once per node.
-  private final Map<String, Map<String, Row>> byScopePath = new IdentityHashMap<>();
+  // The row of each (scope path, label) seen: the folding and joining happen once per distinct
+  // path rather than once per node. Keyed by the path's value (a String caches its hash), not its
+  // identity, so profiling many graphs, each with its own scope objects, keeps one entry per path.
+  private final Map<String, Map<String, Row>> byScopePath = new HashMap<>();
 
   private OpProfile(boolean scoped) {
     this.scoped = scoped;
