@@ -7,9 +7,11 @@ package dev.unfold.tensor.kernel;
  * rest: the register-resident micro-kernels, the dot products and element copies. This class names no
  * {@code jdk.incubator.vector} type.
  *
- * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read both operands in place; taller
- * ones pack blocks of A and B into contiguous panels so they stay in cache (B is packed whenever
- * it is transposed, A only when C is wide enough to reuse its panels). Large products are
+ * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place, and A too unless
+ * the micro-kernels ask for packed A ({@code packFewRows}: the 16-register set, whose packed-A kernel
+ * addresses A from one index); taller ones pack blocks of A and B into contiguous panels so they
+ * stay in cache (B is packed whenever it is transposed, A only when C is wide enough to reuse its
+ * panels). Large products are
  * split into one part per thread, over the columns of C aligned to whole micro-panels, or over
  * its rows in whole micro-kernel row groups when C is packed and taller than wide (see
  * {@link #splitRows}), so no reduction is ever split and every element is computed the same way
@@ -30,9 +32,9 @@ abstract class BlockedMatMul<T> {
 
   /** Lanes of one vector. */
   final int lanes;
-  /** Rows of the main micro-kernel: 8 with 32 vector registers, else 4 (see the subclasses). */
+  /** Rows of the main micro-kernel: 8 with 32 vector registers, else 6 (see the subclasses). */
   final int mr;
-  /** Columns of the main micro-kernel: 3 vectors. */
+  /** Columns of the main micro-kernel: 3 vectors with 32 registers, else 2. */
   final int nr;
   /** Inner-dimension block. */
   final int kBlock;
@@ -42,11 +44,17 @@ abstract class BlockedMatMul<T> {
   final int colBlock;
   /** Below this many columns of C per thread, A is read in place however tall it is. */
   private final int packAMinColumns;
+  /**
+   * Whether A is packed for wide C even with at most {@value #SMALL_N} rows (but at least one
+   * row group), for micro-kernels that run faster on packed A (see the subclasses).
+   */
+  private final boolean packFewRows;
 
-  BlockedMatMul(int lanes, int mr, int kBlock, int rowBlock, int colPanels) {
+  BlockedMatMul(int lanes, int mr, int nrVectors, int kBlock, int rowBlock, int colPanels, boolean packFewRows) {
     this.lanes = lanes;
     this.mr = mr;
-    this.nr = 3 * lanes;
+    this.nr = nrVectors * lanes;
+    this.packFewRows = packFewRows;
     this.kBlock = kBlock;
     this.rowBlock = rowBlock;
     this.colBlock = colPanels * nr;
@@ -131,7 +139,7 @@ abstract class BlockedMatMul<T> {
     }
     // NOTE: packing A pays only when its panels are reused across many column panels; a narrow C
     // (an output layer's few classes) reads A in place, as packing would cost about as much as the product.
-    boolean packA = n > SMALL_N && colEnd - colStart > packAMinColumns;
+    boolean packA = (n > SMALL_N || packFewRows && n >= mr) && colEnd - colStart > packAMinColumns;
     boolean packB = transB || n > SMALL_N;
     T[] scratch = packA || packB ? scratch() : null;
     int ars = transA ? 1 : k;
@@ -227,19 +235,19 @@ abstract class BlockedMatMul<T> {
     // NOTE: the choice of kernel is made here, outside the kernels' loops, which stay branch-free.
     if (width == nr) {
       if (!group) {
-        k1x3(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
-      } else if (mr == 8) {
-        k8x3(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+        fullRow(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      } else if (ars < 0) {
+        fullTilePackedA(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
       } else {
-        k4x3(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+        fullTile(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
       }
     } else if (width == lanes) {
       if (!group) {
-        k1x1(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
-      } else if (mr == 8) {
-        k8x1(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+        vectorRow(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      } else if (ars < 0) {
+        vectorTilePackedA(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
       } else {
-        k4x1(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+        vectorTile(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
       }
     } else {
       scalar(first, group ? mr : 1, width, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
@@ -301,22 +309,35 @@ abstract class BlockedMatMul<T> {
       int start, int end);
 
   /**
-   * The micro-kernels: {@code R} rows × {@code V} vectors of C (rows {@code ldc} apart) get
-   * {@code op(A)·op(B)} over {@code kc} steps, starting from zero when {@code first}, else
-   * from C. Row r of A starts at {@code ao + r·ars}, step p is {@code p·aks} further; step p of
-   * B starts at {@code bo + p·ldb}.
+   * The main micro-kernel: {@link #mr} rows × {@link #nr} columns of C (rows {@code ldc} apart) get
+   * {@code op(A)·op(B)} over {@code kc} steps, starting from zero when {@code first}, else from C.
+   * Row r of A starts at {@code ao + r·ars}, step p is {@code p·aks} further; step p of B starts at
+   * {@code bo + p·ldb}.
    */
-  abstract void k8x3(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+  abstract void fullTile(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
 
-  abstract void k4x3(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+  /**
+   * {@link #fullTile} on a packed A panel (row r of step p at {@code ao + p·mr + r}, so
+   * {@code ars} = 1 and {@code aks} = {@link #mr}); a subclass may give it a kernel of its own.
+   */
+  void fullTilePackedA(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc) {
+    fullTile(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+  }
 
-  abstract void k1x3(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+  /** One row × {@link #nr} columns, as {@link #fullTile}. */
+  abstract void fullRow(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
 
-  abstract void k8x1(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+  /** {@link #mr} rows × one vector, as {@link #fullTile}. */
+  abstract void vectorTile(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
 
-  abstract void k4x1(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+  /** {@link #vectorTile} on a packed A panel, as {@link #fullTilePackedA}. */
+  void vectorTilePackedA(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co,
+      int ldc) {
+    vectorTile(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+  }
 
-  abstract void k1x1(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
+  /** One row × one vector, as {@link #fullTile}. */
+  abstract void vectorRow(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc);
 
   /** The last few columns (fewer than a vector) of {@code rows} rows, one fused multiply-add chain per element. */
   abstract void scalar(boolean first, int rows, int cols, int kc, T a, int ao, int ars, int aks,

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The {@code float} half of the SIMD matrix products (see {@link BlockedMatMul} for the
- * blocking and packing): micro-kernels of 8 rows × 3 vectors (4 × 3 below 512-bit vectors) on the
+ * blocking and packing): micro-kernels of 8 rows × 3 vectors (6 × 2 below 512-bit vectors) on the
  * preferred {@code FloatVector} species, dot products and element copies. Loading this class without the
  * module {@code jdk.incubator.vector} fails; only {@link VectorMatMul} touches it.
  *
@@ -18,35 +18,42 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   /**
-   * Rows of the main micro-kernel. NOTE: 8 rows × 3 vectors need 24 accumulators + 3 B vectors +
-   * 1 A broadcast, which fit AVX-512's 32 registers; narrower species (AVX2, 16 registers) get
-   * 4 rows × 3 vectors so nothing spills.
+   * Whether the main micro-kernel is 8 rows × 3 vectors (24 accumulators + 3 B vectors + 1 A
+   * broadcast: AVX-512's 32 registers) rather than 6 rows × 2 vectors (12 + 2 + 1, for 16
+   * registers), which reads A packed whenever C is wide enough, few rows included. NOTE: on a
+   * Zen 3 (AVX2; bench/README.md, session E) the 4 × 3 tile used before ran at 35–41 GFLOP/s alone
+   * in L1, 6 × 2 at 48–50 on packed A (one index into A) but 35 on A read in place (one index per
+   * row: C2 ran out of integer registers); in the products 6 × 2 on packed A gained 6–33%, and the
+   * std float32 RNN and LSTM steps 6–14% and 6%.
    */
-  private static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
+  private static final boolean EIGHT_BY_THREE = S.vectorBitSize() >= 512;
   /**
    * Inner-dimension block. NOTE: chosen by measurement on one thread, KC 256…1024 × MC 32…128 ×
    * NC 16/32/64 panels at n = 1024: KC 512 ran about 5% above 256 (fewer reloads of C), the rest
    * within the noise; 300×1024×1024 with Bᵀ and the RNN shapes did not tell 256 from 512.
    */
   private static final int KC = 512;
-  /** Row block of packed A. */
-  private static final int MC = 64;
-  /** Column block of packed B, in panels of 3 vectors. */
+  /** Column block of packed B, in panels of the main micro-kernel's width. */
   private static final int NC_PANELS = 32;
 
-  static final FloatVectorMatMul INSTANCE = new FloatVectorMatMul();
+  static final FloatVectorMatMul INSTANCE = new FloatVectorMatMul(EIGHT_BY_THREE);
 
   /** Packing buffers, one set per thread (kernel scratch, never visible outside). */
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC_PANELS * 3 * L]});
+  private final ThreadLocal<float[][]> scratch =
+      ThreadLocal.withInitial(() -> new float[][] {new float[rowBlock * kBlock], new float[kBlock * colBlock]});
 
-  private FloatVectorMatMul() {
-    super(L, MR, KC, MC, NC_PANELS);
+  /**
+   * The products with the 8 × 3 or the 6 × 2 micro-kernels (both correct on any species; the
+   * tests run the set this machine does not choose too). The row block of packed A, 64 or 72
+   * rows, is a multiple of the kernel's rows.
+   */
+  FloatVectorMatMul(boolean eightByThree) {
+    super(L, eightByThree ? 8 : 6, eightByThree ? 3 : 2, KC, eightByThree ? 64 : 72, NC_PANELS, !eightByThree);
   }
 
   @Override
   float[][] scratch() {
-    return SCRATCH.get();
+    return scratch.get();
   }
 
   @Override
@@ -171,10 +178,67 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     return first ? FloatVector.zero(S) : FloatVector.fromArray(S, c, off);
   }
 
-  /** 8 rows × 3 vectors (see {@link BlockedMatMul#k8x3}). */
   @Override
-  void k8x3(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
+  void fullTile(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
       float[] c, int co, int ldc) {
+    if (mr == 8) {
+      k8x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    } else {
+      k6x2(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void fullTilePackedA(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
+      float[] c, int co, int ldc) {
+    if (mr == 8) {
+      k8x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    } else {
+      k6x2Packed(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void fullRow(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
+      float[] c, int co, int ldc) {
+    if (mr == 8) {
+      k1x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    } else {
+      k1x2(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void vectorTile(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
+      float[] c, int co, int ldc) {
+    if (mr == 8) {
+      k8x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    } else {
+      k6x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void vectorTilePackedA(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
+      float[] c, int co, int ldc) {
+    if (mr == 8) {
+      k8x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    } else {
+      k6x1Packed(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void vectorRow(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
+      float[] c, int co, int ldc) {
+    k1x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+  }
+
+  // ---- generated by core/src/main/scripts/gen_micro_kernels.py: do not edit below ----
+
+  /** 8 rows × 3 vectors (see {@link BlockedMatMul#fullTile}). */
+  static void k8x3(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
     int c0 = co;
     int c1 = co + 1 * ldc;
     int c2 = co + 2 * ldc;
@@ -264,10 +328,9 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     r72.intoArray(c, c7 + 2 * L);
   }
 
-  /** 8 rows × 1 vector (see {@link BlockedMatMul#k8x3}). */
-  @Override
-  void k8x1(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
-      float[] c, int co, int ldc) {
+  /** 8 rows × 1 vector (see {@link BlockedMatMul#fullTile}). */
+  static void k8x1(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
     int c0 = co;
     int c1 = co + 1 * ldc;
     int c2 = co + 2 * ldc;
@@ -323,30 +386,14 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     r70.intoArray(c, c7);
   }
 
-  /** 4 rows × 3 vectors (see {@link BlockedMatMul#k8x3}). */
-  @Override
-  void k4x3(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
-      float[] c, int co, int ldc) {
+  /** 1 row × 3 vectors (see {@link BlockedMatMul#fullTile}). */
+  static void k1x3(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
     int c0 = co;
-    int c1 = co + 1 * ldc;
-    int c2 = co + 2 * ldc;
-    int c3 = co + 3 * ldc;
     FloatVector r00 = start(first, c, c0);
     FloatVector r01 = start(first, c, c0 + 1 * L);
     FloatVector r02 = start(first, c, c0 + 2 * L);
-    FloatVector r10 = start(first, c, c1);
-    FloatVector r11 = start(first, c, c1 + 1 * L);
-    FloatVector r12 = start(first, c, c1 + 2 * L);
-    FloatVector r20 = start(first, c, c2);
-    FloatVector r21 = start(first, c, c2 + 1 * L);
-    FloatVector r22 = start(first, c, c2 + 2 * L);
-    FloatVector r30 = start(first, c, c3);
-    FloatVector r31 = start(first, c, c3 + 1 * L);
-    FloatVector r32 = start(first, c, c3 + 2 * L);
     int a0 = ao;
-    int a1 = ao + 1 * ars;
-    int a2 = ao + 2 * ars;
-    int a3 = ao + 3 * ars;
     for (int p = 0; p < kc; p++) {
       int bp = bo + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
@@ -355,43 +402,92 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
       int ap = p * aks;
       FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
       r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01); r02 = x0.fma(b2, r02);
-      FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
-      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11); r12 = x1.fma(b2, r12);
-      FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
-      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21); r22 = x2.fma(b2, r22);
-      FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
-      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31); r32 = x3.fma(b2, r32);
     }
     r00.intoArray(c, c0);
     r01.intoArray(c, c0 + 1 * L);
     r02.intoArray(c, c0 + 2 * L);
-    r10.intoArray(c, c1);
-    r11.intoArray(c, c1 + 1 * L);
-    r12.intoArray(c, c1 + 2 * L);
-    r20.intoArray(c, c2);
-    r21.intoArray(c, c2 + 1 * L);
-    r22.intoArray(c, c2 + 2 * L);
-    r30.intoArray(c, c3);
-    r31.intoArray(c, c3 + 1 * L);
-    r32.intoArray(c, c3 + 2 * L);
   }
 
-  /** 4 rows × 1 vector (see {@link BlockedMatMul#k8x3}). */
-  @Override
-  void k4x1(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
-      float[] c, int co, int ldc) {
+  /** 6 rows × 2 vectors (see {@link BlockedMatMul#fullTile}). */
+  static void k6x2(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
     int c0 = co;
     int c1 = co + 1 * ldc;
     int c2 = co + 2 * ldc;
     int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
     FloatVector r00 = start(first, c, c0);
+    FloatVector r01 = start(first, c, c0 + 1 * L);
     FloatVector r10 = start(first, c, c1);
+    FloatVector r11 = start(first, c, c1 + 1 * L);
     FloatVector r20 = start(first, c, c2);
+    FloatVector r21 = start(first, c, c2 + 1 * L);
     FloatVector r30 = start(first, c, c3);
+    FloatVector r31 = start(first, c, c3 + 1 * L);
+    FloatVector r40 = start(first, c, c4);
+    FloatVector r41 = start(first, c, c4 + 1 * L);
+    FloatVector r50 = start(first, c, c5);
+    FloatVector r51 = start(first, c, c5 + 1 * L);
     int a0 = ao;
     int a1 = ao + 1 * ars;
     int a2 = ao + 2 * ars;
     int a3 = ao + 3 * ars;
+    int a4 = ao + 4 * ars;
+    int a5 = ao + 5 * ars;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+      int ap = p * aks;
+      FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+      FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+    r50.intoArray(c, c5);
+    r51.intoArray(c, c5 + 1 * L);
+  }
+
+  /** 6 rows × 1 vector (see {@link BlockedMatMul#fullTile}). */
+  static void k6x1(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r30 = start(first, c, c3);
+    FloatVector r40 = start(first, c, c4);
+    FloatVector r50 = start(first, c, c5);
+    int a0 = ao;
+    int a1 = ao + 1 * ars;
+    int a2 = ao + 2 * ars;
+    int a3 = ao + 3 * ars;
+    int a4 = ao + 4 * ars;
+    int a5 = ao + 5 * ars;
     for (int p = 0; p < kc; p++) {
       int bp = bo + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
@@ -404,40 +500,41 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
       r20 = x2.fma(b0, r20);
       FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
       r30 = x3.fma(b0, r30);
+      FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+      r40 = x4.fma(b0, r40);
+      FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+      r50 = x5.fma(b0, r50);
     }
     r00.intoArray(c, c0);
     r10.intoArray(c, c1);
     r20.intoArray(c, c2);
     r30.intoArray(c, c3);
+    r40.intoArray(c, c4);
+    r50.intoArray(c, c5);
   }
 
-  /** 1 row × 3 vectors (see {@link BlockedMatMul#k8x3}). */
-  @Override
-  void k1x3(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
-      float[] c, int co, int ldc) {
+  /** 1 row × 2 vectors (see {@link BlockedMatMul#fullTile}). */
+  static void k1x2(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
     int c0 = co;
     FloatVector r00 = start(first, c, c0);
     FloatVector r01 = start(first, c, c0 + 1 * L);
-    FloatVector r02 = start(first, c, c0 + 2 * L);
     int a0 = ao;
     for (int p = 0; p < kc; p++) {
       int bp = bo + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
-      FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
       int ap = p * aks;
       FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
-      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01); r02 = x0.fma(b2, r02);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
     }
     r00.intoArray(c, c0);
     r01.intoArray(c, c0 + 1 * L);
-    r02.intoArray(c, c0 + 2 * L);
   }
 
-  /** 1 row × 1 vector (see {@link BlockedMatMul#k8x3}). */
-  @Override
-  void k1x1(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
-      float[] c, int co, int ldc) {
+  /** 1 row × 1 vector (see {@link BlockedMatMul#fullTile}). */
+  static void k1x1(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
     int c0 = co;
     FloatVector r00 = start(first, c, c0);
     int a0 = ao;
@@ -449,5 +546,98 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
       r00 = x0.fma(b0, r00);
     }
     r00.intoArray(c, c0);
+  }
+
+  /** 6 rows × 2 vectors, A packed (6 values per step; {@code ars} and {@code aks} unused). */
+  static void k6x2Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r01 = start(first, c, c0 + 1 * L);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r11 = start(first, c, c1 + 1 * L);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r21 = start(first, c, c2 + 1 * L);
+    FloatVector r30 = start(first, c, c3);
+    FloatVector r31 = start(first, c, c3 + 1 * L);
+    FloatVector r40 = start(first, c, c4);
+    FloatVector r41 = start(first, c, c4 + 1 * L);
+    FloatVector r50 = start(first, c, c5);
+    FloatVector r51 = start(first, c, c5 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 6;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+      FloatVector x5 = FloatVector.broadcast(S, a[ap + 5]);
+      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+    r50.intoArray(c, c5);
+    r51.intoArray(c, c5 + 1 * L);
+  }
+
+  /** 6 rows × 1 vector, A packed (6 values per step; {@code ars} and {@code aks} unused). */
+  static void k6x1Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r30 = start(first, c, c3);
+    FloatVector r40 = start(first, c, c4);
+    FloatVector r50 = start(first, c, c5);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      int ap = ao + p * 6;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30);
+      FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40);
+      FloatVector x5 = FloatVector.broadcast(S, a[ap + 5]);
+      r50 = x5.fma(b0, r50);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+    r40.intoArray(c, c4);
+    r50.intoArray(c, c5);
   }
 }

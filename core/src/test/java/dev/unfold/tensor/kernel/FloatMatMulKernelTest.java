@@ -119,7 +119,7 @@ class FloatMatMulKernelTest {
 
   /** Seeded shapes for the vector-against-plain comparison: odd, block-edge, packed and threaded. */
   static Stream<Arguments> shapes() {
-    int[] dims = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 47, 48, 49, 65, 97};
+    int[] dims = {0, 1, 2, 3, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 31, 33, 47, 48, 49, 65, 97};
     List<Arguments> out = new ArrayList<>();
     RandomGenerator rng = new Well19937c(13);
     for (int s = 0; s < 60; s++) {
@@ -130,10 +130,24 @@ class FloatMatMulKernelTest {
     return out.stream();
   }
 
+  /** The micro-kernel set this machine does not choose (8 × 3 or 6 × 2), on the same shapes. */
+  @ParameterizedTest(name = "[{0}×{1}]·[{1}×{2}] transA={3} transB={4}")
+  @MethodSource("shapes")
+  void otherMicroKernelAgreesWithPlain(int n, int k, int m, boolean transA, boolean transB) {
+    assumeTrue(Kernels.vectorized(), "the Vector API module is not present; only the plain loops run");
+    agreesWithPlain(new FloatVectorMatMul(FloatVectorMatMul.INSTANCE.mr != 8), n, k, m, transA, transB);
+  }
+
   @ParameterizedTest(name = "[{0}×{1}]·[{1}×{2}] transA={3} transB={4}")
   @MethodSource("shapes")
   void vectorAgreesWithPlain(int n, int k, int m, boolean transA, boolean transB) {
     assumeTrue(Kernels.vectorized(), "the Vector API module is not present; only the plain loops run");
+    agreesWithPlain(null, n, k, m, transA, transB);
+  }
+
+  /** {@code kernel} null: the entry point {@link VectorMatMul}; else that kernel set. */
+  private static void agreesWithPlain(BlockedMatMul<float[]> kernel, int n, int k, int m, boolean transA,
+      boolean transB) {
     RandomGenerator rng = new Well19937c(17L * n + 5L * k + m);
     // Offsets inside larger arrays catch kernels that ignore them.
     int ao = 3;
@@ -153,7 +167,11 @@ class FloatMatMulKernelTest {
       float[] start = plain.clone();
       float[] vector = plain.clone();
       MatMul.multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, plain, co, accumulate);
-      VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+      if (kernel == null) {
+        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+      } else {
+        kernel.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+      }
       boolean sameOrder = !(transB && !transA && n < VectorMatMul.DOT_ROWS);
       String what = String.format(Locale.ROOT, "[%d×%d]·[%d×%d] accumulate=%b", n, k, k, m, accumulate);
       if (sameOrder) {

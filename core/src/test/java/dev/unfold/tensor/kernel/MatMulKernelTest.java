@@ -25,7 +25,7 @@ class MatMulKernelTest {
 
   /** Seeded shapes: empty, single and odd dims, edges of every block size, packed and threaded ones. */
   static Stream<Arguments> shapes() {
-    int[] dims = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 47, 65};
+    int[] dims = {0, 1, 2, 3, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 23, 24, 25, 31, 33, 47, 65};
     List<Arguments> out = new ArrayList<>();
     RandomGenerator rng = new Well19937c(11);
     for (int s = 0; s < 60; s++) {
@@ -47,10 +47,24 @@ class MatMulKernelTest {
     return out.stream();
   }
 
+  /** The micro-kernel set this machine does not choose (8 × 3 or 6 × 2), on the same shapes. */
+  @ParameterizedTest(name = "[{0}×{1}]·[{1}×{2}] transA={3} transB={4}")
+  @MethodSource("shapes")
+  void otherMicroKernelAgreesWithPlain(int n, int k, int m, boolean transA, boolean transB) {
+    assumeTrue(Kernels.vectorized(), "the Vector API module is not present; only the plain loops run");
+    agreesWithPlain(new DoubleVectorMatMul(DoubleVectorMatMul.INSTANCE.mr != 8), n, k, m, transA, transB);
+  }
+
   @ParameterizedTest(name = "[{0}×{1}]·[{1}×{2}] transA={3} transB={4}")
   @MethodSource("shapes")
   void vectorAgreesWithPlain(int n, int k, int m, boolean transA, boolean transB) {
     assumeTrue(Kernels.vectorized(), "the Vector API module is not present; only the plain loops run");
+    agreesWithPlain(null, n, k, m, transA, transB);
+  }
+
+  /** {@code kernel} null: the entry point {@link VectorMatMul}; else that kernel set. */
+  private static void agreesWithPlain(BlockedMatMul<double[]> kernel, int n, int k, int m, boolean transA,
+      boolean transB) {
     RandomGenerator rng = new Well19937c(31L * n + 7L * k + m);
     // Offsets inside larger arrays catch kernels that ignore them.
     int ao = 3;
@@ -59,12 +73,12 @@ class MatMulKernelTest {
     double[] a = random(rng, ao + n * k + 4);
     double[] b = random(rng, bo + k * m + 4);
     for (boolean accumulate : new boolean[] {false, true}) {
-      compare(n, k, m, transA, transB, accumulate, rng, a, ao, b, bo, co);
+      compare(kernel, n, k, m, transA, transB, accumulate, rng, a, ao, b, bo, co);
     }
   }
 
-  private static void compare(int n, int k, int m, boolean transA, boolean transB, boolean accumulate,
-      RandomGenerator rng, double[] a, int ao, double[] b, int bo, int co) {
+  private static void compare(BlockedMatMul<double[]> kernel, int n, int k, int m, boolean transA, boolean transB,
+      boolean accumulate, RandomGenerator rng, double[] a, int ao, double[] b, int bo, int co) {
     // Overwriting, C starts with garbage; accumulating, with values to add to. The elements
     // around C must stay as they were.
     double[] plain = random(rng, co + n * m + 3);
@@ -76,7 +90,11 @@ class MatMulKernelTest {
     double[] start = plain.clone();
     double[] vector = plain.clone();
     MatMul.multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, plain, co, accumulate);
-    VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+    if (kernel == null) {
+      VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+    } else {
+      kernel.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+    }
     boolean sameOrder = !(transB && !transA && n < VectorMatMul.DOT_ROWS);
     if (sameOrder) {
       assertArrayEquals(plain, vector, 0.0, String.format(Locale.ROOT, "[%d×%d]·[%d×%d]", n, k, k, m));
