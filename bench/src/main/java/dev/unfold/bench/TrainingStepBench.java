@@ -39,9 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch",
     "-XX:MaxNodeLimit=240000", "-XX:NodeLimitFudgeFactor=8000", "-XX:LiveNodeCountInliningCutoff=100000"})
-// NOTE: 4 warm-up iterations, not 3: a std step's JIT compilation settles after about 6–8 s (session
-// D's warm-up iterations took 408, 21, 12 ms per float32 RNN step, then 10 in measurement).
-@Warmup(iterations = 4, time = 2)
+// NOTE: 6 warm-up iterations, not 3: a std step's JIT compilation settles after 6–8 s on the
+// AVX-512 machine (session D's warm-up iterations: 408, 21, 12 ms per float32 RNN step, then 10),
+// and later on the slower AVX2 one (session E2 with 4: 2792, 89, 44, 51, then 44, 34, 34 ms).
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class TrainingStepBench {
   @Param({"rnn", "gru", "lstm"})
