@@ -2,6 +2,7 @@ package dev.unfold.bench;
 
 import dev.unfold.dump.OpProfile;
 import dev.unfold.tensor.DType;
+import dev.unfold.tensor.kernel.Kernels;
 import java.util.Locale;
 
 /**
@@ -53,8 +54,8 @@ public final class StepProfile {
     for (long t : timed) {
       wall += t;
     }
-    System.out.printf(Locale.ROOT, "%s %s %s: %d warm-up steps in %.0f s, then %d steps%n", args[0], args[1], args[2],
-        warmSteps, warmSeconds, steps);
+    System.out.printf(Locale.ROOT, "%s %s %s: %d warm-up steps in %.0f s, then %d steps; kernels: %s%n", args[0],
+        args[1], args[2], warmSteps, warmSeconds, steps, Kernels.describe());
     System.out.printf(Locale.ROOT, "median step: %.3f ms untimed, %.3f ms profiled%n", median(plain) / 1e6,
         median(timed) / 1e6);
     System.out.printf(Locale.ROOT, "mean profiled step %.3f ms: %.3f ms in the nodes below, %.3f ms outside them "

@@ -58,9 +58,13 @@ public final class Kernels {
     return VECTOR;
   }
 
-  /** For reports, for example {@code vector (512-bit DoubleVector), 2 threads} or {@code plain loops, 2 threads}. */
+  /**
+   * For reports, for example {@code vector (256-bit, micro-kernels float32 6×2, float64 4×3), 2 threads}
+   * or {@code plain loops, 2 threads}.
+   */
   public static String describe() {
-    String kind = VECTOR ? "vector (" + VectorMatMul.bits() + "-bit DoubleVector)" : "plain loops";
+    String kind = VECTOR ? "vector (" + VectorMatMul.bits() + "-bit, micro-kernels " + VectorMatMul.microKernels() + ")"
+        : "plain loops";
     return kind + ", " + THREADS + (THREADS == 1 ? " thread" : " threads");
   }
 }

@@ -17,6 +17,15 @@ final class VectorMatMul {
     return DoubleVectorMatMul.bits();
   }
 
+  /** The main micro-kernels in use, rows × vectors: {@code float32 8×3, float64 8×3} on AVX-512. */
+  static String microKernels() {
+    return "float32 " + tile(FloatVectorMatMul.INSTANCE) + ", float64 " + tile(DoubleVectorMatMul.INSTANCE);
+  }
+
+  private static String tile(BlockedMatMul<?> kernels) {
+    return kernels.mr + "×" + kernels.nr / kernels.lanes;
+  }
+
   /**
    * {@code c[co…] = op(A)·op(B)} for one product, overwriting the {@code n·m} elements of C, or
    * with {@code accumulate} adding to them (each element's chain starts from its value in C).
