@@ -192,7 +192,7 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   void fullTilePackedA(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
       float[] c, int co, int ldc) {
     if (mr == 8) {
-      k8x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+      fullTile(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);  // the 8-row kernels take packed A as strided
     } else {
       k6x2Packed(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
     }
@@ -222,7 +222,7 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   void vectorTilePackedA(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
       float[] c, int co, int ldc) {
     if (mr == 8) {
-      k8x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+      vectorTile(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);  // the 8-row kernels take packed A as strided
     } else {
       k6x1Packed(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
     }
