@@ -32,11 +32,15 @@ public final class Tensor {
   /** The float32 storage, or null for a float64 tensor. */
   private final float[] f32;
   /**
-   * This rank-2 tensor's transpose, formed the first time a product needs it (see
-   * {@link MatMul#prefersFormedTranspose}) and kept: a weight read transposed at every time step
-   * is transposed once. Derived from immutable storage, so a racing second computation is harmless.
+   * This rank-2 tensor packed as the B of few-row products ({@link MatMul#prefersPackedB}), as is
+   * and transposed: a {@code float[]} or {@code double[]} as {@link MatMul#packB} makes it, kept
+   * so that a recurrent weight read at every time step (forward as is, backward transposed) is
+   * packed once. Derived from immutable storage, so a racing second computation is harmless.
    */
-  private Tensor formedTranspose;
+  private Object packedB;
+  private Object packedBTransposed;
+  /** How many few-row products have read this tensor as an untransposed B (racy, and only a hint). */
+  private int packedBUses;
 
   private Tensor(Shape shape, double[] data) {
     this.shape = shape;
@@ -389,15 +393,15 @@ public final class Tensor {
     DType type = resultType(b);
     Tensor x = to(type);
     Tensor y = b.to(type);
-    if (b.rank() == 2 && MatMul.prefersFormedTranspose(g.batch(), g.n(), transA, transB)) {
-      y = y.formedTranspose();
-      transB = false;
-    }
+    // A batch against a shared B is one product of batch·n rows (see MatMul.multiply).
+    Object packed = b.rank() == 2 && !transA ? y.packedB(g.batch() * g.n(), transB) : null;
     Tensor out = fresh(g.out(), type);
     if (type == DType.FLOAT32) {
-      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.f32, g.aStride(), transA, y.f32, g.bStride(), transB, out.f32);
+      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.f32, g.aStride(), transA, y.f32, g.bStride(), transB,
+          (float[]) packed, out.f32);
     } else {
-      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.data, g.aStride(), transA, y.data, g.bStride(), transB, out.data);
+      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.data, g.aStride(), transA, y.data, g.bStride(), transB,
+          (double[]) packed, out.data);
     }
     return out;
   }
@@ -442,31 +446,46 @@ public final class Tensor {
     }
     Tensor x = to(type);
     Tensor y = b.to(type);
+    Object packed = y.packedB(rows, false);
     if (type == DType.FLOAT32) {
-      MatMul.multiplyAdd(rows, g.k(), g.m(), x.f32, false, y.f32, false, out.f32);
+      MatMul.multiplyAdd(rows, g.k(), g.m(), x.f32, false, y.f32, false, (float[]) packed, out.f32);
     } else {
-      MatMul.multiplyAdd(rows, g.k(), g.m(), x.data, false, y.data, false, out.data);
+      MatMul.multiplyAdd(rows, g.k(), g.m(), x.data, false, y.data, false, (double[]) packed, out.data);
     }
     return out;
   }
 
   // ---------------------------------------------------------------- layout
 
-  /** The transpose of this rank-2 tensor, formed once and kept. */
-  private Tensor formedTranspose() {
-    Tensor t = formedTranspose;
-    if (t == null) {
-      int rows = shape.dim(0);
-      int cols = shape.dim(1);
-      t = fresh(Shape.of(cols, rows), dtype());
-      if (isF32()) {
-        Layout.transpose(f32, rows, cols, t.f32);
-      } else {
-        Layout.transpose(data, rows, cols, t.data);
-      }
-      formedTranspose = t;
+  /**
+   * This rank-2 tensor's packed form for a product of {@code rows} rows that reads it as B
+   * (transposed when {@code transB}), or null to read it in place: see {@link #packedB}.
+   *
+   * <p>NOTE: a transposed B would be packed for every such product anyway, so its packed form is
+   * made at once; an untransposed one is read in place at first, and packed when it is read a
+   * second time, so that a tensor read once costs no copy.
+   */
+  private Object packedB(int rows, boolean transB) {
+    if (!MatMul.prefersPackedB(rows, transB)) {
+      return null;
     }
-    return t;
+    Object p = transB ? packedBTransposed : packedB;
+    if (p == null && (transB || ++packedBUses >= 2)) {
+      int k = shape.dim(transB ? 1 : 0);
+      int m = shape.dim(transB ? 0 : 1);
+      p = isF32() ? MatMul.packB(f32, k, m, transB) : MatMul.packB(data, k, m, transB);
+      if (transB) {
+        packedBTransposed = p;
+      } else {
+        packedB = p;
+      }
+    }
+    return p;
+  }
+
+  /** Whether this tensor keeps a packed form for few-row products, as is or transposed; for tests. */
+  boolean keepsPackedB(boolean transB) {
+    return (transB ? packedBTransposed : packedB) != null;
   }
 
   /** The same elements in a new shape of the same size. */

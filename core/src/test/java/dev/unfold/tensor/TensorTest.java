@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unfold.check.GradCheck;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
+import dev.unfold.tensor.kernel.Kernels;
 import dev.unfold.testing.Values;
 import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,27 @@ class TensorTest {
     assertEquals("matmul: inner dimensions differ, [3×4] · [5×2] (4 ≠ 5)", e.getMessage());
     assertThrows(ShapeException.class, () -> Tensors.zeros(2, 3, 4).matmul(Tensors.zeros(3, 4, 2)));
     assertThrows(ShapeException.class, () -> Tensors.zeros(4).matmul(Tensors.zeros(4, 2)));
+  }
+
+  @Test
+  void aWeightReadByManyFewRowProductsGivesTheSameBitsWhenItsPackedFormIsKept() {
+    // A weight read at every time step is packed on its second few-row product and kept; every
+    // product must equal the one from a fresh copy of the weight, which reads it in place.
+    for (DType dtype : DType.values()) {
+      Tensor w = Tensors.normal(new Well19937c(5), Shape.of(70, 300), 0, 1).to(dtype);
+      Tensor x = Tensors.normal(new Well19937c(6), Shape.of(32, 70), 0, 1).to(dtype);
+      Tensor batch = Tensors.normal(new Well19937c(7), Shape.of(2, 9, 70), 0, 1).to(dtype);
+      Tensor bias = Tensors.normal(new Well19937c(8), Shape.of(300), 0, 1).to(dtype);
+      Tensor dz = Tensors.normal(new Well19937c(9), Shape.of(32, 300), 0, 1).to(dtype);
+      for (int use = 0; use < 3; use++) {
+        assertEquals(x.matmul(w.scale(1.0)), x.matmul(w), dtype + " use " + use);
+        assertEquals(batch.matmul(w.scale(1.0)), batch.matmul(w), dtype + " use " + use);
+        assertEquals(x.matmulAdd(w.scale(1.0), bias), x.matmulAdd(w, bias), dtype + " use " + use);
+        assertEquals(dz.matmul(w.scale(1.0), false, true), dz.matmul(w, false, true), dtype + " use " + use);
+      }
+      assertEquals(Kernels.vectorized(), w.keepsPackedB(false), "kept only where the SIMD kernels read it");
+      assertEquals(Kernels.vectorized(), w.keepsPackedB(true), "kept only where the SIMD kernels read it");
+    }
   }
 
   @Test

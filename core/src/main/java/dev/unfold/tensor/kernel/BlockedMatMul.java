@@ -67,6 +67,15 @@ abstract class BlockedMatMul<T> {
    */
   final void multiply(int n, int k, int m, T a, int ao, boolean transA,
       T b, int bo, boolean transB, T c, int co, boolean accumulate) {
+    multiply(n, k, m, a, ao, transA, b, bo, transB, null, c, co, accumulate);
+  }
+
+  /**
+   * {@link #multiply} with op(B) also given as {@code packedB}, laid out by {@link #packWhole}, or
+   * null. The packed form is read instead of B where B would otherwise be read in place.
+   */
+  final void multiply(int n, int k, int m, T a, int ao, boolean transA,
+      T b, int bo, boolean transB, T packedB, T c, int co, boolean accumulate) {
     if (n == 0 || m == 0) {
       return;
     }
@@ -77,7 +86,7 @@ abstract class BlockedMatMul<T> {
       return;
     }
     long flops = 2L * n * k * m;
-    if (transB && !transA && n < DOT_ROWS) {
+    if (transB && !transA && n < DOT_ROWS && packedB == null) {
       // NOTE: a few rows against a transposed B (an RNN's input gradient at batch 1) is a set of
       // dot products; packing B would cost as much as the product itself.
       int parts = parts(flops, m, DOT_COLUMNS);
@@ -91,13 +100,13 @@ abstract class BlockedMatMul<T> {
       int parts = parts(flops, n, mr);
       Parallel.run(parts, part -> {
         long range = slice(part, parts, n, mr);
-        blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate, (int) (range >>> 32), (int) range, 0, m);
+        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, accumulate, (int) (range >>> 32), (int) range, 0, m);
       });
     } else {
       int parts = parts(flops, m, nr);
       Parallel.run(parts, part -> {
         long range = slice(part, parts, m, nr);
-        blocked(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate, 0, n, (int) (range >>> 32), (int) range);
+        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, accumulate, 0, n, (int) (range >>> 32), (int) range);
       });
     }
   }
@@ -133,14 +142,14 @@ abstract class BlockedMatMul<T> {
    * and (when packing) columns. Whether to pack depends on the whole product, not the part.
    */
   private void blocked(int n, int k, int m, T a, int ao, boolean transA, T b, int bo, boolean transB,
-      T c, int co, boolean accumulate, int rowStart, int rowEnd, int colStart, int colEnd) {
+      T packedB, T c, int co, boolean accumulate, int rowStart, int rowEnd, int colStart, int colEnd) {
     if (colStart >= colEnd || rowStart >= rowEnd) {
       return;
     }
     // NOTE: packing A pays only when its panels are reused across many column panels; a narrow C
     // (an output layer's few classes) reads A in place, as packing would cost about as much as the product.
     boolean packA = (n > SMALL_N || packFewRows && n >= mr) && colEnd - colStart > packAMinColumns;
-    boolean packB = transB || n > SMALL_N;
+    boolean packB = (transB || n > SMALL_N) && packedB == null;
     T[] scratch = packA || packB ? scratch() : null;
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
@@ -173,10 +182,14 @@ abstract class BlockedMatMul<T> {
             pars = ars;
             paks = aks;
           }
-          if (packB) {
-            macro(first, mc, kc, nc, ap, apo, pars, paks, scratch[1], 0, -1, c, cBlock, m);
+          if (packedB != null) {
+            // NOTE: the whole op(B) is packed; the block's panels start at column jc (a whole
+            // number of full panels in), step pc of each.
+            macro(first, mc, kc, nc, ap, apo, pars, paks, packedB, k * jc, -k, pc, c, cBlock, m);
+          } else if (packB) {
+            macro(first, mc, kc, nc, ap, apo, pars, paks, scratch[1], 0, -kc, 0, c, cBlock, m);
           } else {
-            macro(first, mc, kc, nc, ap, apo, pars, paks, b, bo + pc * m + jc, m, c, cBlock, m);
+            macro(first, mc, kc, nc, ap, apo, pars, paks, b, bo + pc * m + jc, m, 0, c, cBlock, m);
           }
         }
       }
@@ -191,10 +204,10 @@ abstract class BlockedMatMul<T> {
    * k overwrites C, later ones add to it.
    */
   private void macro(boolean first, int mc, int kc, int nc, T a, int ao, int ars, int aks,
-      T b, int bo, int ldb, T c, int co, int ldc) {
+      T b, int bo, int ldb, int pk, T c, int co, int ldc) {
     for (int j = 0; j < nc; j += panelWidth(nc - j)) {
       for (int i = 0; i < mc; i += rowStep(i, mc)) {
-        tile(first, i, mc, j, nc, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+        tile(first, i, mc, j, nc, kc, a, ao, ars, aks, b, bo, ldb, pk, c, co, ldc);
       }
     }
   }
@@ -211,13 +224,13 @@ abstract class BlockedMatMul<T> {
 
   /** The micro-kernel call for rows {@code i…} × the panel at column {@code j} of a block (see {@link #macro}). */
   private void tile(boolean first, int i, int mc, int j, int nc, int kc, T a, int ao, int ars, int aks,
-      T b, int bo, int ldb, T c, int co, int ldc) {
+      T b, int bo, int ldb, int pk, T c, int co, int ldc) {
     int width = panelWidth(nc - j);
     boolean group = rowStep(i, mc) == mr;  // a whole group of mr rows
-    // Packed B panels are laid out one after another, kc rows of their width each: the panel at
-    // column j starts kc·j elements in.
+    // Packed B panels are laid out one after another, -ldb rows of their width each: the panel at
+    // column j starts -ldb·j elements in, and its step pk (where this block of k starts) pk·width further.
     int panelLd = ldb < 0 ? width : ldb;
-    int panelOff = ldb < 0 ? bo + kc * j : bo + j;
+    int panelOff = ldb < 0 ? bo - ldb * j + pk * width : bo + j;
     int rowOff;
     int rs;
     int ks;
@@ -300,6 +313,20 @@ abstract class BlockedMatMul<T> {
       j += width;
     }
   }
+
+  /**
+   * The whole of op(B) ({@code [k×m]}) packed for {@link #multiply(int, int, int, Object, int, boolean,
+   * Object, int, boolean, Object, Object, int, boolean)}: column panels of the widths
+   * {@link #panelWidth} gives over all m columns, each panel k rows of its width.
+   */
+  final T packWhole(T b, int bo, boolean transB, int k, int m) {
+    T dst = allocate(k * m);
+    packB(b, bo, transB, k, m, 0, k, 0, m, dst);
+    return dst;
+  }
+
+  /** A new array of {@code size} elements. */
+  abstract T allocate(int size);
 
   /** Copies {@code count} elements {@code src[from + i·stride]} to {@code dst[to + i·dstStride]}. */
   abstract void gather(T src, int from, int stride, T dst, int to, int dstStride, int count);

@@ -59,6 +59,11 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
   }
 
   @Override
+  double[] allocate(int size) {
+    return new double[size];
+  }
+
+  @Override
   void gather(double[] src, int from, int stride, double[] dst, int to, int dstStride, int count) {
     for (int i = 0; i < count; i++) {
       dst[to + i * dstStride] = src[from + i * stride];

@@ -62,6 +62,11 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   }
 
   @Override
+  float[] allocate(int size) {
+    return new float[size];
+  }
+
+  @Override
   void gather(float[] src, int from, int stride, float[] dst, int to, int dstStride, int count) {
     for (int i = 0; i < count; i++) {
       dst[to + i * dstStride] = src[from + i * stride];

@@ -32,6 +32,16 @@ public final class MatMul {
   public static void multiply(int batch, int n, int k, int m,
       double[] a, int aBatchStride, boolean transA,
       double[] b, int bBatchStride, boolean transB, double[] c) {
+    multiply(batch, n, k, m, a, aBatchStride, transA, b, bBatchStride, transB, null, c);
+  }
+
+  /**
+   * {@link #multiply(int, int, int, int, double[], int, boolean, double[], int, boolean, double[])}
+   * with a shared B's packed form from {@link #packB(double[], int, int)} (or null), read in its place.
+   */
+  public static void multiply(int batch, int n, int k, int m,
+      double[] a, int aBatchStride, boolean transA,
+      double[] b, int bBatchStride, boolean transB, double[] packedB, double[] c) {
     if (foldsBatch(batch, aBatchStride, transA, bBatchStride)) {
       n *= batch;
       batch = 1;
@@ -41,7 +51,7 @@ public final class MatMul {
       int bo = p * bBatchStride;
       int co = p * n * m;
       if (Kernels.VECTOR) {
-        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co, false);
+        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, false);
       } else {
         multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, c, co);
       }
@@ -52,6 +62,16 @@ public final class MatMul {
   public static void multiply(int batch, int n, int k, int m,
       float[] a, int aBatchStride, boolean transA,
       float[] b, int bBatchStride, boolean transB, float[] c) {
+    multiply(batch, n, k, m, a, aBatchStride, transA, b, bBatchStride, transB, null, c);
+  }
+
+  /**
+   * {@link #multiply(int, int, int, int, float[], int, boolean, float[], int, boolean, float[])}
+   * with a shared B's packed form from {@link #packB(float[], int, int)} (or null), read in its place.
+   */
+  public static void multiply(int batch, int n, int k, int m,
+      float[] a, int aBatchStride, boolean transA,
+      float[] b, int bBatchStride, boolean transB, float[] packedB, float[] c) {
     if (foldsBatch(batch, aBatchStride, transA, bBatchStride)) {
       n *= batch;
       batch = 1;
@@ -61,7 +81,7 @@ public final class MatMul {
       int bo = p * bBatchStride;
       int co = p * n * m;
       if (Kernels.VECTOR) {
-        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co, false);
+        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, false);
       } else {
         multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, c, co, false);
       }
@@ -78,24 +98,47 @@ public final class MatMul {
   }
 
   /**
+   * True when a product of {@code rows} rows (a batch folded in) is faster reading a packed copy
+   * of B ({@link #packB(float[], int, int, boolean)}) than reading B in place (up to
+   * {@value BlockedMatMul#SMALL_N} rows) or packing its transpose on every call. In place,
+   * consecutive rows of a column panel lie m elements apart: at m = 256 or 1024 (4 KB in float32)
+   * they fall into a few cache sets and evict each other before the next row group reads them
+   * again; a transpose would be packed per call, about as costly as the product. Worth it when the
+   * same B serves many products (a recurrent weight at every time step) and its packed copy can
+   * be kept. Fewer than {@value BlockedMatMul#DOT_ROWS} rows against a transposed B run as dot
+   * products instead. Same bits either way, but for those dot products (see the class comment).
+   */
+  public static boolean prefersPackedB(int rows, boolean transB) {
+    return Kernels.VECTOR && rows <= BlockedMatMul.SMALL_N && (!transB || rows >= BlockedMatMul.DOT_ROWS);
+  }
+
+  /**
+   * op(B) packed for {@link #multiply}'s {@code packedB}, B row-major {@code [k×m]} or, when
+   * {@code transB}, {@code [m×k]}; only when {@link Kernels#vectorized()}.
+   */
+  public static double[] packB(double[] b, int k, int m, boolean transB) {
+    return VectorMatMul.packB(b, k, m, transB);
+  }
+
+  /** The {@code float} B packed, as {@link #packB(double[], int, int, boolean)}. */
+  public static float[] packB(float[] b, int k, int m, boolean transB) {
+    return VectorMatMul.packB(b, k, m, transB);
+  }
+
+  /**
    * Adds one product {@code [n×k]·[k×m]} into {@code c} ({@code n·m} elements): each element's
    * fused multiply-add chain starts from its value in {@code c} instead of from 0.
    */
-  /**
-   * True when {@code A·Bᵀ} is faster as {@code A·(Bᵀ)} with the transpose formed once and read in
-   * place: a product of a few rows (an RNN's batch, from {@value BlockedMatMul#DOT_ROWS} to
-   * {@value BlockedMatMul#SMALL_N}) otherwise re-packs B's transpose on every call, which costs
-   * about as much as the product. Worth it when the same B serves many products (a recurrent
-   * weight at every time step) and its transpose can be kept. Same bits either way.
-   */
-  public static boolean prefersFormedTranspose(int batch, int n, boolean transA, boolean transB) {
-    return Kernels.VECTOR && batch == 1 && transB && !transA && n >= BlockedMatMul.DOT_ROWS && n <= BlockedMatMul.SMALL_N;
-  }
-
   public static void multiplyAdd(int n, int k, int m, double[] a, boolean transA, double[] b, boolean transB,
       double[] c) {
+    multiplyAdd(n, k, m, a, transA, b, transB, null, c);
+  }
+
+  /** {@link #multiplyAdd(int, int, int, double[], boolean, double[], boolean, double[])} with B's packed form, as {@link #multiply}. */
+  public static void multiplyAdd(int n, int k, int m, double[] a, boolean transA, double[] b, boolean transB,
+      double[] packedB, double[] c) {
     if (Kernels.VECTOR) {
-      VectorMatMul.multiply(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
+      VectorMatMul.multiply(n, k, m, a, 0, transA, b, 0, transB, packedB, c, 0, true);
     } else {
       multiplyPlain(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
     }
@@ -104,8 +147,14 @@ public final class MatMul {
   /** The {@code float} product, as {@link #multiplyAdd(int, int, int, double[], boolean, double[], boolean, double[])}. */
   public static void multiplyAdd(int n, int k, int m, float[] a, boolean transA, float[] b, boolean transB,
       float[] c) {
+    multiplyAdd(n, k, m, a, transA, b, transB, null, c);
+  }
+
+  /** {@link #multiplyAdd(int, int, int, float[], boolean, float[], boolean, float[])} with B's packed form, as {@link #multiply}. */
+  public static void multiplyAdd(int n, int k, int m, float[] a, boolean transA, float[] b, boolean transB,
+      float[] packedB, float[] c) {
     if (Kernels.VECTOR) {
-      VectorMatMul.multiply(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
+      VectorMatMul.multiply(n, k, m, a, 0, transA, b, 0, transB, packedB, c, 0, true);
     } else {
       multiplyPlain(n, k, m, a, 0, transA, b, 0, transB, c, 0, true);
     }

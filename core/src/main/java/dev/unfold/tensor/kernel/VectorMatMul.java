@@ -28,16 +28,27 @@ final class VectorMatMul {
 
   /**
    * {@code c[co…] = op(A)·op(B)} for one product, overwriting the {@code n·m} elements of C, or
-   * with {@code accumulate} adding to them (each element's chain starts from its value in C).
+   * with {@code accumulate} adding to them (each element's chain starts from its value in C);
+   * {@code packedB}, when not null, is op(B) as {@link #packB} lays it out.
    */
   static void multiply(int n, int k, int m, double[] a, int ao, boolean transA,
-      double[] b, int bo, boolean transB, double[] c, int co, boolean accumulate) {
-    DoubleVectorMatMul.INSTANCE.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate);
+      double[] b, int bo, boolean transB, double[] packedB, double[] c, int co, boolean accumulate) {
+    DoubleVectorMatMul.INSTANCE.multiply(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, accumulate);
   }
 
-  /** The {@code float} product, as {@link #multiply(int, int, int, double[], int, boolean, double[], int, boolean, double[], int, boolean)}. */
+  /** op(B) packed for {@link #multiply}'s {@code packedB} (see {@link BlockedMatMul#packWhole}). */
+  static double[] packB(double[] b, int k, int m, boolean transB) {
+    return DoubleVectorMatMul.INSTANCE.packWhole(b, 0, transB, k, m);
+  }
+
+  /** The {@code float} product, as {@link #multiply(int, int, int, double[], int, boolean, double[], int, boolean, double[], double[], int, boolean)}. */
   static void multiply(int n, int k, int m, float[] a, int ao, boolean transA,
-      float[] b, int bo, boolean transB, float[] c, int co, boolean accumulate) {
-    FloatVectorMatMul.INSTANCE.multiply(n, k, m, a, ao, transA, b, bo, transB, c, co, accumulate);
+      float[] b, int bo, boolean transB, float[] packedB, float[] c, int co, boolean accumulate) {
+    FloatVectorMatMul.INSTANCE.multiply(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, accumulate);
+  }
+
+  /** op(B) packed for {@link #multiply}'s {@code packedB} (see {@link BlockedMatMul#packWhole}). */
+  static float[] packB(float[] b, int k, int m, boolean transB) {
+    return FloatVectorMatMul.INSTANCE.packWhole(b, 0, transB, k, m);
   }
 }

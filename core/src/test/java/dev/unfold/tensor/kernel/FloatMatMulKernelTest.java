@@ -168,10 +168,15 @@ class FloatMatMulKernelTest {
       float[] vector = plain.clone();
       MatMul.multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, plain, co, accumulate);
       if (kernel == null) {
-        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+        VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, null, vector, co, accumulate);
       } else {
         kernel.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
       }
+      // op(B) packed whole beforehand (a kept weight) gives the plain loops' bits, dot-product shapes included.
+      BlockedMatMul<float[]> kernels = kernel == null ? FloatVectorMatMul.INSTANCE : kernel;
+      float[] packed = start.clone();
+      kernels.multiply(n, k, m, a, ao, transA, b, bo, transB, kernels.packWhole(b, bo, transB, k, m), packed, co, accumulate);
+      assertArrayEquals(plain, packed, 0f, "with op(B) packed whole");
       boolean sameOrder = !(transB && !transA && n < VectorMatMul.DOT_ROWS);
       String what = String.format(Locale.ROOT, "[%d×%d]·[%d×%d] accumulate=%b", n, k, k, m, accumulate);
       if (sameOrder) {

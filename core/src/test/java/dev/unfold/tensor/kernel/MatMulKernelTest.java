@@ -91,10 +91,15 @@ class MatMulKernelTest {
     double[] vector = plain.clone();
     MatMul.multiplyPlain(n, k, m, a, ao, transA, b, bo, transB, plain, co, accumulate);
     if (kernel == null) {
-      VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
+      VectorMatMul.multiply(n, k, m, a, ao, transA, b, bo, transB, null, vector, co, accumulate);
     } else {
       kernel.multiply(n, k, m, a, ao, transA, b, bo, transB, vector, co, accumulate);
     }
+    // op(B) packed whole beforehand (a kept weight) gives the plain loops' bits, dot-product shapes included.
+    BlockedMatMul<double[]> kernels = kernel == null ? DoubleVectorMatMul.INSTANCE : kernel;
+    double[] packed = start.clone();
+    kernels.multiply(n, k, m, a, ao, transA, b, bo, transB, kernels.packWhole(b, bo, transB, k, m), packed, co, accumulate);
+    assertArrayEquals(plain, packed, 0.0, "with op(B) packed whole");
     boolean sameOrder = !(transB && !transA && n < VectorMatMul.DOT_ROWS);
     if (sameOrder) {
       assertArrayEquals(plain, vector, 0.0, String.format(Locale.ROOT, "[%d×%d]·[%d×%d]", n, k, k, m));
