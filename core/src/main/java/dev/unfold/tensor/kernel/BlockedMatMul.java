@@ -49,12 +49,18 @@ abstract class BlockedMatMul<T> {
    * row group), for micro-kernels that run faster on packed A (see the subclasses).
    */
   private final boolean packFewRows;
+  /**
+   * Whether packed A keeps the rows after the last whole group of mr as one panel, for
+   * {@link #remainderTilePackedA}, rather than as single rows for the one-row kernels.
+   */
+  private final boolean packsRemainderRows;
 
   BlockedMatMul(int lanes, int mr, int nrVectors, int kBlock, int rowBlock, int colPanels, boolean packFewRows) {
     this.lanes = lanes;
     this.mr = mr;
     this.nr = nrVectors * lanes;
     this.packFewRows = packFewRows;
+    this.packsRemainderRows = packFewRows;
     this.kBlock = kBlock;
     this.rowBlock = rowBlock;
     this.colBlock = colPanels * nr;
@@ -206,7 +212,7 @@ abstract class BlockedMatMul<T> {
   private void macro(boolean first, int mc, int kc, int nc, T a, int ao, int ars, int aks,
       T b, int bo, int ldb, int pk, T c, int co, int ldc) {
     for (int j = 0; j < nc; j += panelWidth(nc - j)) {
-      for (int i = 0; i < mc; i += rowStep(i, mc)) {
+      for (int i = 0; i < mc; i += rowStep(i, mc, ars < 0)) {
         tile(first, i, mc, j, nc, kc, a, ao, ars, aks, b, bo, ldb, pk, c, co, ldc);
       }
     }
@@ -217,16 +223,21 @@ abstract class BlockedMatMul<T> {
     return left >= nr ? nr : left >= lanes ? lanes : left;
   }
 
-  /** Rows in the row group starting at {@code i}: mr while whole groups remain, then 1. */
-  private int rowStep(int i, int mc) {
-    return i < mc - mc % mr ? mr : 1;
+  /**
+   * Rows in the row group starting at {@code i}: mr while whole groups remain, then the rest in
+   * one group when A is packed and the subclass has {@link #remainderTilePackedA} kernels, else 1.
+   */
+  private int rowStep(int i, int mc, boolean packedA) {
+    int full = mc - mc % mr;
+    return i < full ? mr : packedA && packsRemainderRows ? mc - full : 1;
   }
 
   /** The micro-kernel call for rows {@code i…} × the panel at column {@code j} of a block (see {@link #macro}). */
   private void tile(boolean first, int i, int mc, int j, int nc, int kc, T a, int ao, int ars, int aks,
       T b, int bo, int ldb, int pk, T c, int co, int ldc) {
     int width = panelWidth(nc - j);
-    boolean group = rowStep(i, mc) == mr;  // a whole group of mr rows
+    int rows = rowStep(i, mc, ars < 0);
+    boolean group = rows == mr;  // a whole group of mr rows
     // Packed B panels are laid out one after another, -ldb rows of their width each: the panel at
     // column j starts -ldb·j elements in, and its step pk (where this block of k starts) pk·width further.
     int panelLd = ldb < 0 ? width : ldb;
@@ -235,10 +246,11 @@ abstract class BlockedMatMul<T> {
     int rs;
     int ks;
     if (ars < 0) {
-      // Packed A: mr-row panels then single rows, kc steps each, so rows i… start kc·i elements in.
+      // Packed A: mr-row panels, then the rest as one panel or single rows, kc steps each, so
+      // rows i… start kc·i elements in.
       rowOff = ao + i * kc;
       rs = 1;
-      ks = group ? mr : 1;
+      ks = rows;
     } else {
       rowOff = ao + i * ars;
       rs = ars;
@@ -246,7 +258,9 @@ abstract class BlockedMatMul<T> {
     }
     int cOff = co + i * ldc + j;
     // NOTE: the choice of kernel is made here, outside the kernels' loops, which stay branch-free.
-    if (width == nr) {
+    if (rows > 1 && !group && width >= lanes) {
+      remainderTilePackedA(rows, width == nr, first, kc, a, rowOff, b, panelOff, panelLd, c, cOff, ldc);
+    } else if (width == nr) {
       if (!group) {
         fullRow(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
       } else if (ars < 0) {
@@ -263,7 +277,7 @@ abstract class BlockedMatMul<T> {
         vectorTile(first, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
       }
     } else {
-      scalar(first, group ? mr : 1, width, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
+      scalar(first, rows, width, kc, a, rowOff, rs, ks, b, panelOff, panelLd, c, cOff, ldc);
     }
   }
 
@@ -273,20 +287,25 @@ abstract class BlockedMatMul<T> {
   /** Sets {@code c[from, to)} to zero. */
   abstract void zero(T c, int from, int to);
 
-  /** Packs rows {@code [ic, ic+mc)} × k-range {@code [pc, pc+kc)} of op(A): panels of mr rows, then single rows. */
+  /**
+   * Packs rows {@code [ic, ic+mc)} × k-range {@code [pc, pc+kc)} of op(A): panels of mr rows (step
+   * p of row r at {@code p·mr + r}), then the remaining rows as one panel of their own (with
+   * {@link #packsRemainderRows}) or as single rows.
+   */
   private void packA(T a, int ao, int ars, int aks, int ic, int mc, int pc, int kc, T dst) {
-    int full = mc - mc % mr;
     int d = 0;
-    for (int i = 0; i < full; i += mr) {
+    for (int i = 0; i < mc; ) {
+      int rows = rowStep(i, mc, true);
       int base = ao + (ic + i) * ars + pc * aks;
-      for (int p = 0; p < kc; p++) {
-        gather(a, base + p * aks, ars, dst, d, 1, mr);
-        d += mr;
+      if (rows == 1) {
+        gather(a, base, aks, dst, d, 1, kc);
+      } else {
+        for (int p = 0; p < kc; p++) {
+          gather(a, base + p * aks, ars, dst, d + p * rows, 1, rows);
+        }
       }
-    }
-    for (int i = full; i < mc; i++) {
-      gather(a, ao + (ic + i) * ars + pc * aks, aks, dst, d, 1, kc);
-      d += kc;
+      d += rows * kc;
+      i += rows;
     }
   }
 
@@ -349,6 +368,16 @@ abstract class BlockedMatMul<T> {
    */
   void fullTilePackedA(boolean first, int kc, T a, int ao, int ars, int aks, T b, int bo, int ldb, T c, int co, int ldc) {
     fullTile(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+  }
+
+  /**
+   * {@code rows} (1 &lt; rows &lt; {@link #mr}) rows of a packed-A remainder panel (row r of step p at
+   * {@code ao + p·rows + r}) × {@link #nr} columns when {@code fullWidth}, else one vector, as
+   * {@link #fullTile}; only called when the subclass asked for remainder panels ({@code packFewRows}).
+   */
+  void remainderTilePackedA(int rows, boolean fullWidth, boolean first, int kc, T a, int ao, T b, int bo, int ldb,
+      T c, int co, int ldc) {
+    throw new UnsupportedOperationException("no remainder kernels");
   }
 
   /** One row × {@link #nr} columns, as {@link #fullTile}. */

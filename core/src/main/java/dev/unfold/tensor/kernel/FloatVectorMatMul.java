@@ -234,6 +234,22 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   }
 
   @Override
+  void remainderTilePackedA(int rows, boolean fullWidth, boolean first, int kc, float[] a, int ao, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    switch (rows * 2 + (fullWidth ? 1 : 0)) {
+      case 5 -> k2x2Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
+      case 4 -> k2x1Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
+      case 7 -> k3x2Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
+      case 6 -> k3x1Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
+      case 9 -> k4x2Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
+      case 8 -> k4x1Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
+      case 11 -> k5x2Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
+      case 10 -> k5x1Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
+      default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");
+    }
+  }
+
+  @Override
   void vectorRow(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo, int ldb,
       float[] c, int co, int ldc) {
     k1x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
@@ -644,5 +660,257 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     r30.intoArray(c, c3);
     r40.intoArray(c, c4);
     r50.intoArray(c, c5);
+  }
+
+  /** 2 rows × 2 vectors, A packed (2 values per step; {@code ars} and {@code aks} unused). */
+  static void k2x2Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r01 = start(first, c, c0 + 1 * L);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r11 = start(first, c, c1 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 2;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+  }
+
+  /** 2 rows × 1 vector, A packed (2 values per step; {@code ars} and {@code aks} unused). */
+  static void k2x1Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r10 = start(first, c, c1);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      int ap = ao + p * 2;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+  }
+
+  /** 3 rows × 2 vectors, A packed (3 values per step; {@code ars} and {@code aks} unused). */
+  static void k3x2Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r01 = start(first, c, c0 + 1 * L);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r11 = start(first, c, c1 + 1 * L);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r21 = start(first, c, c2 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 3;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+  }
+
+  /** 3 rows × 1 vector, A packed (3 values per step; {@code ars} and {@code aks} unused). */
+  static void k3x1Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r20 = start(first, c, c2);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      int ap = ao + p * 3;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+  }
+
+  /** 4 rows × 2 vectors, A packed (4 values per step; {@code ars} and {@code aks} unused). */
+  static void k4x2Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r01 = start(first, c, c0 + 1 * L);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r11 = start(first, c, c1 + 1 * L);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r21 = start(first, c, c2 + 1 * L);
+    FloatVector r30 = start(first, c, c3);
+    FloatVector r31 = start(first, c, c3 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 4;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+  }
+
+  /** 4 rows × 1 vector, A packed (4 values per step; {@code ars} and {@code aks} unused). */
+  static void k4x1Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r30 = start(first, c, c3);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      int ap = ao + p * 4;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+  }
+
+  /** 5 rows × 2 vectors, A packed (5 values per step; {@code ars} and {@code aks} unused). */
+  static void k5x2Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r01 = start(first, c, c0 + 1 * L);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r11 = start(first, c, c1 + 1 * L);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r21 = start(first, c, c2 + 1 * L);
+    FloatVector r30 = start(first, c, c3);
+    FloatVector r31 = start(first, c, c3 + 1 * L);
+    FloatVector r40 = start(first, c, c4);
+    FloatVector r41 = start(first, c, c4 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 5;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+  }
+
+  /** 5 rows × 1 vector, A packed (5 values per step; {@code ars} and {@code aks} unused). */
+  static void k5x1Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
+      int ldb, float[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r30 = start(first, c, c3);
+    FloatVector r40 = start(first, c, c4);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      int ap = ao + p * 5;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30);
+      FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+    r40.intoArray(c, c4);
   }
 }
