@@ -466,13 +466,13 @@ public final class Tensor {
    * second time, so that a tensor read once costs no copy.
    */
   private Object packedB(int rows, boolean transB) {
-    if (!MatMul.prefersPackedB(rows, transB)) {
+    int k = shape.dim(transB ? 1 : 0);
+    int m = shape.dim(transB ? 0 : 1);
+    if (!MatMul.prefersPackedB(rows, k, m, transB)) {
       return null;
     }
     Object p = transB ? packedBTransposed : packedB;
     if (p == null && (transB || ++packedBUses >= 2)) {
-      int k = shape.dim(transB ? 1 : 0);
-      int m = shape.dim(transB ? 0 : 1);
       p = isF32() ? MatMul.packB(f32, k, m, transB) : MatMul.packB(data, k, m, transB);
       if (transB) {
         packedBTransposed = p;

@@ -10,6 +10,7 @@ import dev.unfold.check.GradCheck;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
 import dev.unfold.tensor.kernel.Kernels;
+import dev.unfold.tensor.kernel.MatMul;
 import dev.unfold.testing.Values;
 import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,20 @@ class TensorTest {
       }
       assertEquals(Kernels.vectorized(), w.keepsPackedB(false), "kept only where the SIMD kernels read it");
       assertEquals(Kernels.vectorized(), w.keepsPackedB(true), "kept only where the SIMD kernels read it");
+    }
+    // A weight above the size bound is read in place, never copied.
+    Tensor big = Tensors.zeros(Shape.of(8, MatMul.MAX_PACKED_B / 8 + 1), DType.FLOAT32);
+    Tensor row = Tensors.ones(1, 8).to(DType.FLOAT32);
+    for (int use = 0; use < 3; use++) {
+      assertEquals(0.0, row.matmul(big).sum().item());
+    }
+    assertFalse(big.keepsPackedB(false), "a weight above the bound is not copied");
+    if (Kernels.vectorized()) {
+      Tensor small = Tensors.zeros(Shape.of(8, 16), DType.FLOAT32);
+      row.matmul(small);
+      assertFalse(small.keepsPackedB(false), "read once, not copied");
+      row.matmul(small);
+      assertTrue(small.keepsPackedB(false), "read twice, packed");
     }
   }
 

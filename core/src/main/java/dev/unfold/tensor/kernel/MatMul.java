@@ -106,11 +106,17 @@ public final class MatMul {
    * again; a transpose would be packed per call, about as costly as the product. Worth it when the
    * same B serves many products (a recurrent weight at every time step) and its packed copy can
    * be kept. Fewer than {@value BlockedMatMul#DOT_ROWS} rows against a transposed B run as dot
-   * products instead. Same bits either way, but for those dot products (see the class comment).
+   * products instead, and a B of more than {@value #MAX_PACKED_B} elements (a large vocabulary's
+   * output layer, say) is not copied, which bounds the memory a kept copy adds. Same bits either
+   * way, but for those dot products (see the class comment).
    */
-  public static boolean prefersPackedB(int rows, boolean transB) {
-    return Kernels.VECTOR && rows <= BlockedMatMul.SMALL_N && (!transB || rows >= BlockedMatMul.DOT_ROWS);
+  public static boolean prefersPackedB(int rows, int k, int m, boolean transB) {
+    return Kernels.VECTOR && rows <= BlockedMatMul.SMALL_N && (!transB || rows >= BlockedMatMul.DOT_ROWS)
+        && (long) k * m <= MAX_PACKED_B;
   }
+
+  /** The most elements of a B that {@link #prefersPackedB} copies: 4M, 16 MB in float32. */
+  public static final int MAX_PACKED_B = 1 << 22;
 
   /**
    * op(B) packed for {@link #multiply}'s {@code packedB}, B row-major {@code [k×m]} or, when
