@@ -7,7 +7,8 @@ package dev.unfold.tensor.kernel;
  * rest: the register-resident micro-kernels, the dot products and element copies. This class names no
  * {@code jdk.incubator.vector} type.
  *
- * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place, and A too unless
+ * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place (or a packed copy
+ * of the whole of op(B) that the caller keeps, see {@link #packWhole}), and A too unless
  * the micro-kernels ask for packed A ({@code packFewRows}: the 16-register set, whose packed-A kernel
  * addresses A from one index); taller ones pack blocks of A and B into contiguous panels so they
  * stay in cache (B is packed whenever it is transposed, A only when C is wide enough to reuse its
@@ -46,21 +47,17 @@ abstract class BlockedMatMul<T> {
   private final int packAMinColumns;
   /**
    * Whether A is packed for wide C even with at most {@value #SMALL_N} rows (but at least one
-   * row group), for micro-kernels that run faster on packed A (see the subclasses).
+   * row group), for micro-kernels that run faster on packed A (see the subclasses). Such a set
+   * also has {@link #remainderTilePackedA} kernels: packed A then keeps the rows after the last
+   * whole group of mr as one panel rather than as single rows for the one-row kernels.
    */
   private final boolean packFewRows;
-  /**
-   * Whether packed A keeps the rows after the last whole group of mr as one panel, for
-   * {@link #remainderTilePackedA}, rather than as single rows for the one-row kernels.
-   */
-  private final boolean packsRemainderRows;
 
   BlockedMatMul(int lanes, int mr, int nrVectors, int kBlock, int rowBlock, int colPanels, boolean packFewRows) {
     this.lanes = lanes;
     this.mr = mr;
     this.nr = nrVectors * lanes;
     this.packFewRows = packFewRows;
-    this.packsRemainderRows = packFewRows;
     this.kBlock = kBlock;
     this.rowBlock = rowBlock;
     this.colBlock = colPanels * nr;
@@ -229,7 +226,7 @@ abstract class BlockedMatMul<T> {
    */
   private int rowStep(int i, int mc, boolean packedA) {
     int full = mc - mc % mr;
-    return i < full ? mr : packedA && packsRemainderRows ? mc - full : 1;
+    return i < full ? mr : packedA && packFewRows ? mc - full : 1;
   }
 
   /** The micro-kernel call for rows {@code i…} × the panel at column {@code j} of a block (see {@link #macro}). */
@@ -290,7 +287,7 @@ abstract class BlockedMatMul<T> {
   /**
    * Packs rows {@code [ic, ic+mc)} × k-range {@code [pc, pc+kc)} of op(A): panels of mr rows (step
    * p of row r at {@code p·mr + r}), then the remaining rows as one panel of their own (with
-   * {@link #packsRemainderRows}) or as single rows.
+   * {@link #packFewRows}) or as single rows.
    */
   private void packA(T a, int ao, int ars, int aks, int ic, int mc, int pc, int kc, T dst) {
     int d = 0;
