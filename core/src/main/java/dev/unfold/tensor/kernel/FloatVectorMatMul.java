@@ -236,16 +236,22 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   @Override
   void remainderTilePackedA(int rows, boolean fullWidth, boolean first, int kc, float[] a, int ao, float[] b, int bo,
       int ldb, float[] c, int co, int ldc) {
-    switch (rows * 2 + (fullWidth ? 1 : 0)) {
-      case 5 -> k2x2Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
-      case 4 -> k2x1Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
-      case 7 -> k3x2Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
-      case 6 -> k3x1Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
-      case 9 -> k4x2Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
-      case 8 -> k4x1Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
-      case 11 -> k5x2Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
-      case 10 -> k5x1Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
-      default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");
+    if (fullWidth) {
+      switch (rows) {
+        case 2 -> k2x2Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
+        case 3 -> k3x2Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
+        case 4 -> k4x2Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
+        case 5 -> k5x2Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
+        default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");
+      }
+    } else {
+      switch (rows) {
+        case 2 -> k2x1Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
+        case 3 -> k3x1Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
+        case 4 -> k4x1Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
+        case 5 -> k5x1Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
+        default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");
+      }
     }
   }
 

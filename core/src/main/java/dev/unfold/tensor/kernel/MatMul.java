@@ -37,7 +37,8 @@ public final class MatMul {
 
   /**
    * {@link #multiply(int, int, int, int, double[], int, boolean, double[], int, boolean, double[])}
-   * with a shared B's packed form from {@link #packB(double[], int, int)} (or null), read in its place.
+   * with the shared B's ({@code bBatchStride} 0) packed form from {@link #packB(double[], int, int, boolean)}
+   * (or null), read in its place.
    */
   public static void multiply(int batch, int n, int k, int m,
       double[] a, int aBatchStride, boolean transA,
@@ -67,7 +68,8 @@ public final class MatMul {
 
   /**
    * {@link #multiply(int, int, int, int, float[], int, boolean, float[], int, boolean, float[])}
-   * with a shared B's packed form from {@link #packB(float[], int, int)} (or null), read in its place.
+   * with the shared B's ({@code bBatchStride} 0) packed form from {@link #packB(float[], int, int, boolean)}
+   * (or null), read in its place.
    */
   public static void multiply(int batch, int n, int k, int m,
       float[] a, int aBatchStride, boolean transA,
