@@ -21,6 +21,7 @@ import dev.unfold.op.Relu;
 import dev.unfold.op.Reshape;
 import dev.unfold.op.Sigmoid;
 import dev.unfold.op.Slice;
+import dev.unfold.op.SoftmaxCrossEntropy;
 import dev.unfold.op.Sub;
 import dev.unfold.op.Sum;
 import dev.unfold.op.Tanh;
@@ -279,6 +280,13 @@ public final class Node {
 
   /** Embedding lookup: rows of this table picked by whole-number {@code indices}. */
   public Node gatherRows(Node indices) { return apply(new GatherRows(), this, indices); }
+
+  /**
+   * Softmax cross-entropy of these logits (classes along the last axis) against whole-number class
+   * indices shaped like this node without its last axis: {@code −log softmax(this)[…, target]} per
+   * position, as one fused node.
+   */
+  public Node softmaxCrossEntropy(Node targets) { return apply(new SoftmaxCrossEntropy(), this, targets); }
 
   /** One-hot encoding of this node's whole-number class indices. */
   public Node oneHot(int depth) { return apply(new OneHot(depth), this); }

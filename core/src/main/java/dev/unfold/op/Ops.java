@@ -13,7 +13,7 @@ public final class Ops {
       Add.class, Sub.class, Mul.class, Div.class, Neg.class,
       MatMul.class, MatMulAdd.class, Transpose.class, Reshape.class, Concat.class, Slice.class, Sum.class,
       Exp.class, Log.class, Tanh.class, Sigmoid.class, Relu.class, Pow.class, Clamp.class,
-      LogSoftmax.class, GatherRows.class, OneHot.class, Where.class, Dropout.class, Detach.class,
+      LogSoftmax.class, SoftmaxCrossEntropy.class, GatherRows.class, OneHot.class, Where.class, Dropout.class, Detach.class,
       LstmUpdate.class, GruUpdate.class);
 
   /** Every primitive op class, in a fixed order. */

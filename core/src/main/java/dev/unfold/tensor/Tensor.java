@@ -721,6 +721,66 @@ public final class Tensor {
     return out;
   }
 
+  /**
+   * Softmax cross-entropy along the last axis against one whole-number class index per line
+   * ({@code targets} in row-major order of this shape without its last axis):
+   * {@code −logSoftmax(this, −1)[…, targets[…]]}, bit for bit that element of {@link #logSoftmax},
+   * negated. Shaped like this tensor without its last axis.
+   *
+   * @throws IndexOutOfBoundsException naming the position when a target is outside {@code [0, classes)}
+   */
+  public Tensor softmaxCrossEntropy(int[] targets) {
+    int classes = checkCrossEntropy(targets);
+    int lines = targets.length;
+    Tensor out = fresh(shape.without(-1), dtype());
+    if (isF32()) {
+      Softmax.crossEntropy(f32, lines, classes, targets, out.f32);
+    } else {
+      Softmax.crossEntropy(data, lines, classes, targets, out.data);
+    }
+    return out;
+  }
+
+  /**
+   * For logits {@code this}: the vector-Jacobian product of {@link #softmaxCrossEntropy},
+   * {@code dy[…]·(softmax(this)[…, j] − [j = targets[…]])}.
+   */
+  public Tensor softmaxCrossEntropyVjp(Tensor dy, int[] targets) {
+    int classes = checkCrossEntropy(targets);
+    if (!dy.shape.equals(shape.without(-1))) {
+      throw ShapeException.of("softmax_cross_entropy: gradient %s for logits %s, expected %s", dy.shape, shape,
+          shape.without(-1));
+    }
+    if (isF32() && dy.isF32()) {
+      Tensor out = fresh(shape, DType.FLOAT32);
+      Softmax.crossEntropyBackward(dy.f32, f32, targets.length, classes, targets, out.f32);
+      return out;
+    }
+    if (isF32() || dy.isF32()) {
+      return wide().softmaxCrossEntropyVjp(dy.wide(), targets).to(resultType(dy));
+    }
+    Tensor out = fresh(shape);
+    Softmax.crossEntropyBackward(dy.data, data, targets.length, classes, targets, out.data);
+    return out;
+  }
+
+  /** The number of classes, after checking this tensor's rank and the targets' count and range. */
+  private int checkCrossEntropy(int[] targets) {
+    if (rank() < 1 || shape.without(-1).size() != targets.length) {
+      throw ShapeException.of("softmax_cross_entropy: logits %s need %s targets (one per line), got %d", shape,
+          rank() < 1 ? "?" : String.valueOf(shape.without(-1).size()), targets.length);
+    }
+    int classes = shape.dim(-1);
+    for (int i = 0; i < targets.length; i++) {
+      if (targets[i] < 0 || targets[i] >= classes) {
+        throw new IndexOutOfBoundsException(String.format(Locale.ROOT,
+            "softmax_cross_entropy: target %d at position %d is outside [0, %d) (logits %s)", targets[i], i,
+            classes, shape));
+      }
+    }
+    return classes;
+  }
+
   // ---------------------------------------------------------------- inspection
 
   /** True when no element is NaN or infinite. */

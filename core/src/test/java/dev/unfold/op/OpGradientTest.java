@@ -121,6 +121,14 @@ class OpGradientTest {
         .inputs(signed(60, 5, 3), Tensors.indices(1, 3, 1, 0)).constants(1)));
     c.add(checked("gather_rows [2×3] indices", GatherRows.class, GradCheck.of(new GatherRows())
         .inputs(signed(61, 4, 2), Tensors.of(new double[][] {{0, 3, 3}, {2, 1, 0}})).constants(1)));
+    c.add(checked("softmax_cross_entropy [4×5]", SoftmaxCrossEntropy.class, GradCheck.of(new SoftmaxCrossEntropy())
+        .inputs(signed(170, 4, 5).scale(2), Tensors.indices(2, 0, 4, 4)).constants(1)));
+    c.add(checked("softmax_cross_entropy [2×3×4]", SoftmaxCrossEntropy.class, GradCheck.of(new SoftmaxCrossEntropy())
+        .inputs(signed(171, 2, 3, 4), Tensors.of(new double[][] {{3, 0, 1}, {1, 1, 2}})).constants(1)));
+    c.add(checked("softmax_cross_entropy magnitude 1e3", SoftmaxCrossEntropy.class,
+        GradCheck.of(new SoftmaxCrossEntropy()).inputs(
+            Tensors.of(new double[][] {{1000, 999, -1000, 0.5}, {-1000, -999.5, 1000, 1000}}), Tensors.indices(1, 3))
+            .constants(1)));
     c.add(checked("where same shape", Where.class, GradCheck.of(new Where())
         .inputs(Tensors.of(new double[][] {{1, 0, 1, 1}, {0, 0, 1, 0}}), signed(62, 2, 4), signed(63, 2, 4))
         .constants(0)));

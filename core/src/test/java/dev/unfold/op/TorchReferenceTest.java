@@ -68,6 +68,7 @@ class TorchReferenceTest {
       case "softmax" -> in -> in.get(0).softmax(args.get("axis").asInt());
       case "gather_rows" -> in -> in.get(0).gatherRows(in.get(1));
       case "one_hot" -> in -> in.get(0).oneHot(args.get("depth").asInt());
+      case "softmax_cross_entropy" -> in -> in.get(0).softmaxCrossEntropy(in.get(1));
       case "where" -> in -> in.get(0).graph().where(in.get(0), in.get(1), in.get(2));
       default -> throw new AssertionError("fixture op without a mapping: " + op);
     };

@@ -92,12 +92,106 @@ public final class Softmax {
   }
 
   /**
+   * Softmax cross-entropy of {@code lines} rows of {@code n} logits against one class index per
+   * row: {@code out[l] = −logSoftmax(x[l])[targets[l]]}, that element computed as
+   * {@link #logSoftmax(double[], int, int, int, double[])} computes it. Targets must be in
+   * {@code [0, n)} (the caller checks).
+   */
+  public static void crossEntropy(double[] x, int lines, int n, int[] targets, double[] out) {
+    forLines(lines, n, 1, (from, to) -> {
+      double[][] w = rows(n);
+      for (int line = from; line < to; line++) {
+        System.arraycopy(x, line * n, w[0], 0, n);
+        out[line] = nllLine(w[0], w[1], n, targets[line]);
+      }
+    });
+  }
+
+  /** {@link #crossEntropy(double[], int, int, int[], double[])} of float32 logits, rounded once. */
+  public static void crossEntropy(float[] x, int lines, int n, int[] targets, float[] out) {
+    forLines(lines, n, 1, (from, to) -> {
+      double[][] w = rows(n);
+      for (int line = from; line < to; line++) {
+        widenLine(x, line * n, w[0], n);
+        out[line] = (float) nllLine(w[0], w[1], n, targets[line]);
+      }
+    });
+  }
+
+  /** VJP of {@link #crossEntropy}: {@code dx[l, j] = dy[l]·(softmax(x[l])_j − [j = targets[l]])}. */
+  public static void crossEntropyBackward(double[] dy, double[] x, int lines, int n, int[] targets, double[] dx) {
+    forLines(lines, n, 1, (from, to) -> {
+      double[][] w = rows(n);
+      for (int line = from; line < to; line++) {
+        System.arraycopy(x, line * n, w[0], 0, n);
+        nllBackwardLine(dy[line], w[0], w[1], n, targets[line]);
+        System.arraycopy(w[0], 0, dx, line * n, n);
+      }
+    });
+  }
+
+  /** {@link #crossEntropyBackward(double[], double[], int, int, int[], double[])} of float32 values, rounded once. */
+  public static void crossEntropyBackward(float[] dy, float[] x, int lines, int n, int[] targets, float[] dx) {
+    forLines(lines, n, 1, (from, to) -> {
+      double[][] w = rows(n);
+      for (int line = from; line < to; line++) {
+        widenLine(x, line * n, w[0], n);
+        nllBackwardLine(dy[line], w[0], w[1], n, targets[line]);
+        int base = line * n;
+        for (int j = 0; j < n; j++) {
+          dx[base + j] = (float) w[0][j];
+        }
+      }
+    });
+  }
+
+  /** The negative log-probability of class {@code t} on one line of logits ({@code row} is overwritten). */
+  private static double nllLine(double[] row, double[] e, int n, int t) {
+    double lse = shiftedLogSumExp(row, e, n);
+    return -(row[t] - lse);
+  }
+
+  /** One line of {@link #crossEntropyBackward}: {@code row} (the logits) becomes the gradient. */
+  private static void nllBackwardLine(double dy, double[] row, double[] e, int n, int t) {
+    shiftedLogSumExp(row, e, n);
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      sum += e[j];
+    }
+    double scale = dy / sum;
+    for (int j = 0; j < n; j++) {
+      row[j] = e[j] * scale;
+    }
+    row[t] -= dy;
+  }
+
+  private static void widenLine(float[] x, int from, double[] row, int n) {
+    for (int j = 0; j < n; j++) {
+      row[j] = x[from + j];
+    }
+  }
+
+  /**
    * One line in place: {@code row} becomes its log-softmax; {@code e} is scratch.
-   *
-   * <p>NOTE: subtracting the max first keeps exp from overflowing, so inputs of magnitude 1e3
-   * give exact results instead of Inf − Inf = NaN.
    */
   private static void logSoftmaxLine(double[] row, double[] e, int n) {
+    double lse = shiftedLogSumExp(row, e, n);
+    for (int j = 0; j < n; j++) {
+      row[j] -= lse;
+    }
+  }
+
+  /**
+   * Subtracts the line's max from {@code row} in place, sets {@code e[j] = exp(row[j])} (so the
+   * max's own term is exactly 1) and returns {@code log Σ e}; {@code row[j] − result} is then the
+   * log-softmax.
+   *
+   * <p>NOTE: subtracting the max first keeps exp from overflowing, so inputs of magnitude 1e3
+   * give exact results instead of Inf − Inf = NaN. The caller subtracts the max before the log
+   * term: (x − max) is exact for nearby values, whereas x − (max + lse) would round lse to the
+   * ulp of max.
+   */
+  private static double shiftedLogSumExp(double[] row, double[] e, int n) {
     int argmax = 0;
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < n; j++) {
@@ -111,19 +205,15 @@ public final class Softmax {
     }
     exp(row, e, n);
     // NOTE: the max's own term is exactly 1, so log Σ = log1p(Σ of the others): more accurate
-    // than log(1 + rest) when the others are small. Its term is set to +0, which leaves a sum
-    // from +0 of non-negative terms unchanged, so the loop has no branch.
+    // than log(1 + rest) when the others are small. Its term is set to +0 for the sum, which
+    // leaves a sum from +0 of non-negative terms unchanged, so the loop has no branch.
     e[argmax] = 0;
     double rest = 0;
     for (int j = 0; j < n; j++) {
       rest += e[j];
     }
-    // Subtract the max before the log term: (x − max) is exact for nearby values, whereas
-    // x − (max + lse) would round lse to the ulp of max.
-    double lse = Math.log1p(rest);
-    for (int j = 0; j < n; j++) {
-      row[j] -= lse;
-    }
+    e[argmax] = 1;
+    return Math.log1p(rest);
   }
 
   /** One line: {@code y} (the forward's output) becomes {@code dx = dy − exp(y)·Σ dy}; {@code e} is scratch. */

@@ -19,7 +19,7 @@ public final class Losses {
   /**
    * Softmax cross-entropy of logits [… × C] against whole-number class targets [… ] (for a
    * sequence, logits [T×B×C] and targets [T×B]); {@code −log softmax(z)[target]} per position,
-   * from the logits through the stable log-softmax.
+   * from the logits through the stable log-softmax, as one fused node ({@code softmax_cross_entropy}).
    */
   public static Node softmaxCrossEntropy(Graph g, Node logits, Tensor targets, LossOptions options) {
     Shape ls = logits.shape();
@@ -50,8 +50,8 @@ public final class Losses {
         t[i] = 0;  // masked positions may hold any placeholder, for example −1
       }
     }
-    Node onehot = g.constant("targets", Tensors.indices(t).reshape(targets.shape())).oneHot(classes);
-    Node nll = onehot.mul(logits.logSoftmax(-1)).sum(-1, false).neg().named("nll");
+    Node classIndices = g.constant("targets", Tensors.indices(t).reshape(targets.shape()));
+    Node nll = logits.softmaxCrossEntropy(classIndices).named("nll");
     return reduce(g, nll, w, options, "softmax_cross_entropy").named("cross_entropy");
   }
 
