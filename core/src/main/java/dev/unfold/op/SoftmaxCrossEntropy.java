@@ -10,9 +10,10 @@ import java.util.List;
  * whole-number class indices, give {@code y [I…] = −log softmax(logits)[…, target]}. VJP:
  * {@code dlogits = dy·(softmax(logits) − onehot(target))}; the targets get no gradient.
  *
- * <p>The fused form of {@code −sum(onehot(t) ⊙ logSoftmax(z), −1)}, with the same forward values
- * bit for bit (the same stable log-softmax, see {@link LogSoftmax}): one node and one pass over
- * the logits each way instead of five nodes, a one-hot tensor and a log-probability tensor.
+ * <p>The fused form of {@code −sum(onehot(t) ⊙ logSoftmax(z), −1)}, through the same stable
+ * log-softmax (see {@link LogSoftmax}; in float64 the same forward values bit for bit, in float32
+ * computed in float): one node and one pass over the logits each way instead of five nodes, a
+ * one-hot tensor and a log-probability tensor.
  */
 public final class SoftmaxCrossEntropy implements Op {
   @Override public String name() { return "softmax_cross_entropy"; }

@@ -724,8 +724,9 @@ public final class Tensor {
   /**
    * Softmax cross-entropy along the last axis against one whole-number class index per line
    * ({@code targets} in row-major order of this shape without its last axis):
-   * {@code −logSoftmax(this, −1)[…, targets[…]]}, bit for bit that element of {@link #logSoftmax},
-   * negated. Shaped like this tensor without its last axis.
+   * {@code −logSoftmax(this, −1)[…, targets[…]]}: in float64 bit for bit that element of
+   * {@link #logSoftmax}, negated; in float32 computed in float, as PyTorch does (within a few ulp,
+   * plus the rounding of {@code x − max}). Shaped like this tensor without its last axis.
    *
    * @throws IndexOutOfBoundsException naming the position when a target is outside {@code [0, classes)}
    */

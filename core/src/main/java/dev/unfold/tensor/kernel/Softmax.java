@@ -11,6 +11,11 @@ package dev.unfold.tensor.kernel;
  * log-probability backward; on the SIMD path lane by lane, with the same bits). Lines are
  * independent, so large inputs (an output layer over every step of a sequence, [T·B × classes])
  * are split over threads by lines; every line is computed the same way on any thread.
+ *
+ * <p>Softmax cross-entropy against class indices ({@link #crossEntropy}) is the fused loss: in
+ * float64 the log-softmax's element for the target, bit for bit; in float32 computed in float
+ * (the exponentials on 8 or 16 lanes, their sum in float64), about 1.7 times as fast as through
+ * float64 lines ([1600 × 64] logits on 2 AVX2 cores: forward 500 → 280 µs, backward 690 → 330–430).
  */
 public final class Softmax {
   private Softmax() {}
@@ -107,13 +112,17 @@ public final class Softmax {
     });
   }
 
-  /** {@link #crossEntropy(double[], int, int, int[], double[])} of float32 logits, rounded once. */
+  /**
+   * {@link #crossEntropy(double[], int, int, int[], double[])} of float32 logits, computed in float
+   * (8 or 16 lanes) with the sum of exponentials in float64: within a few float ulps of the float64
+   * result rounded, and the same bits on both kernel paths.
+   */
   public static void crossEntropy(float[] x, int lines, int n, int[] targets, float[] out) {
     forLines(lines, n, 1, (from, to) -> {
-      double[][] w = rows(n);
+      float[][] w = rowsF32(n);
       for (int line = from; line < to; line++) {
-        widenLine(x, line * n, w[0], n);
-        out[line] = (float) nllLine(w[0], w[1], n, targets[line]);
+        double rest = shiftedExpRest(x, line * n, w[0], w[1], n);
+        out[line] = (float) Math.log1p(rest) - w[0][targets[line]];
       }
     });
   }
@@ -130,19 +139,76 @@ public final class Softmax {
     });
   }
 
-  /** {@link #crossEntropyBackward(double[], double[], int, int, int[], double[])} of float32 values, rounded once. */
+  /** {@link #crossEntropyBackward(double[], double[], int, int, int[], double[])} in float, as the float forward. */
   public static void crossEntropyBackward(float[] dy, float[] x, int lines, int n, int[] targets, float[] dx) {
     forLines(lines, n, 1, (from, to) -> {
-      double[][] w = rows(n);
+      float[][] w = rowsF32(n);
       for (int line = from; line < to; line++) {
-        widenLine(x, line * n, w[0], n);
-        nllBackwardLine(dy[line], w[0], w[1], n, targets[line]);
+        float[] e = w[1];
+        double sum = 1 + shiftedExpRest(x, line * n, w[0], e, n);
+        float scale = (float) (dy[line] / sum);
         int base = line * n;
         for (int j = 0; j < n; j++) {
-          dx[base + j] = (float) w[0][j];
+          dx[base + j] = e[j] * scale;
         }
+        dx[base + targets[line]] -= dy[line];
       }
     });
+  }
+
+  /**
+   * One float line {@code x[from, from + n)}: {@code row[j] = x[j] − max} and {@code e[j] =
+   * exp(row[j])} (the max's own term exactly 1); returns the sum of the other terms, in float64,
+   * whose {@code log1p} is the line's log-sum-exp after the shift (see {@link #shiftedLogSumExp}).
+   */
+  private static double shiftedExpRest(float[] x, int from, float[] row, float[] e, int n) {
+    // NOTE: four independent chains for the max and the sum (not one, whose latency bound the
+    // line), combined in a fixed order: scalar code, so the same bits on both kernel paths.
+    float m0 = x[from];
+    float m1 = m0;
+    float m2 = m0;
+    float m3 = m0;
+    int j = 0;
+    for (; j + 3 < n; j += 4) {
+      m0 = Math.max(m0, x[from + j]);
+      m1 = Math.max(m1, x[from + j + 1]);
+      m2 = Math.max(m2, x[from + j + 2]);
+      m3 = Math.max(m3, x[from + j + 3]);
+    }
+    for (; j < n; j++) {
+      m0 = Math.max(m0, x[from + j]);
+    }
+    float max = Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    int argmax = 0;
+    while (argmax < n - 1 && !(x[from + argmax] == max)) {
+      argmax++;  // the first maximal element; with a NaN (max is then NaN), 0: every term is NaN anyway
+    }
+    for (j = 0; j < n; j++) {
+      row[j] = x[from + j] - max;
+    }
+    if (Kernels.VECTOR) {
+      VectorElementwise.expNonPositive(row, e, n);
+    } else {
+      for (j = 0; j < n; j++) {
+        e[j] = Transcendental.expNonPositive(row[j]);
+      }
+    }
+    e[argmax] = 0;
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    for (j = 0; j + 3 < n; j += 4) {
+      s0 += e[j];
+      s1 += e[j + 1];
+      s2 += e[j + 2];
+      s3 += e[j + 3];
+    }
+    for (; j < n; j++) {
+      s0 += e[j];
+    }
+    e[argmax] = 1;
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** The negative log-probability of class {@code t} on one line of logits ({@code row} is overwritten). */
@@ -163,12 +229,6 @@ public final class Softmax {
       row[j] = e[j] * scale;
     }
     row[t] -= dy;
-  }
-
-  private static void widenLine(float[] x, int from, double[] row, int n) {
-    for (int j = 0; j < n; j++) {
-      row[j] = x[from + j];
-    }
   }
 
   /**
@@ -236,6 +296,18 @@ public final class Softmax {
   /** Index of element 0 of line {@code o·inner + i}. */
   private static int base(int line, int n, int inner) {
     return (line / inner) * n * inner + line % inner;
+  }
+
+  private static final ThreadLocal<float[][]> ROWS_F32 = ThreadLocal.withInitial(() -> new float[2][0]);
+
+  private static float[][] rowsF32(int n) {
+    float[][] w = ROWS_F32.get();
+    if (w[0].length < n) {
+      for (int k = 0; k < w.length; k++) {
+        w[k] = new float[n];
+      }
+    }
+    return w;
   }
 
   private static double[][] rows(int n) {

@@ -197,6 +197,11 @@ final class VectorElementwise {
     }
   }
 
+  /** {@link #expNonPositive(double[], double[], int)} in float: {@link Transcendental#expNonPositive(float)} lane by lane. */
+  static void expNonPositive(float[] x, float[] e, int n) {
+    expOfScaledAbs(x, 0, -1f, EXP_MIN_F, e, n);
+  }
+
   /** {@link #expOfScaledAbs(double[], int, double, double, double[], int)} in float. */
   private static void expOfScaledAbs(float[] x, int from, float scale, float min, float[] e, int n) {
     int k = 0;

@@ -137,4 +137,145 @@ class SoftmaxKernelTest {
       assertEquals(expected, y[j], 1e-14 * Math.max(1, Math.abs(expected)));
     }
   }
+
+  @Test
+  void floatVectorExponentialEqualsTheScalarBitForBit() {
+    assumeTrue(Kernels.vectorized(), "the Vector API module is not present");
+    double[] g = gaussian(11, 5003, 30);
+    float[] x = new float[g.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) -Math.abs(g[i]);
+    }
+    float[] special = {0f, -0f, -1e-30f, -Float.MIN_VALUE, -87.3f, -103.9f, -104f, -1e30f, Float.NEGATIVE_INFINITY,
+        Float.NaN};
+    System.arraycopy(special, 0, x, 0, special.length);
+    float[] e = new float[x.length];
+    VectorElementwise.expNonPositive(x, e, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(Float.floatToRawIntBits(Transcendental.expNonPositive(x[i])), Float.floatToRawIntBits(e[i]),
+          "exp(" + x[i] + ")");
+    }
+  }
+
+  @Test
+  void crossEntropyLinesSplitOverThreadsGetTheBitsTheyGetAlone() {
+    int lines = 1200;
+    int n = 64;
+    assertTrue((long) lines * n >= Softmax.PARALLEL_ELEMENTS, "the case must be large enough to split");
+    double[] x = gaussian(12, lines * n, 4);
+    double[] dy = gaussian(13, lines, 1);
+    int[] t = targets(14, lines, n);
+    float[] xf = narrow(x);
+    float[] dyf = narrow(dy);
+    double[] out = new double[lines];
+    double[] dx = new double[x.length];
+    float[] outf = new float[lines];
+    float[] dxf = new float[x.length];
+    Softmax.crossEntropy(x, lines, n, t, out);
+    Softmax.crossEntropyBackward(dy, x, lines, n, t, dx);
+    Softmax.crossEntropy(xf, lines, n, t, outf);
+    Softmax.crossEntropyBackward(dyf, xf, lines, n, t, dxf);
+    for (int line = 0; line < lines; line += 97) {
+      int[] one = {t[line]};
+      double[] o = new double[1];
+      double[] d = new double[n];
+      float[] of = new float[1];
+      float[] df = new float[n];
+      Softmax.crossEntropy(Arrays.copyOfRange(x, line * n, line * n + n), 1, n, one, o);
+      Softmax.crossEntropyBackward(new double[] {dy[line]}, Arrays.copyOfRange(x, line * n, line * n + n), 1, n, one, d);
+      Softmax.crossEntropy(Arrays.copyOfRange(xf, line * n, line * n + n), 1, n, one, of);
+      Softmax.crossEntropyBackward(new float[] {dyf[line]}, Arrays.copyOfRange(xf, line * n, line * n + n), 1, n, one,
+          df);
+      assertEquals(o[0], out[line], 0.0, "line " + line);
+      assertArrayEquals(d, Arrays.copyOfRange(dx, line * n, line * n + n), 0.0, "line " + line);
+      assertEquals(of[0], outf[line], 0.0f, "line " + line);
+      assertArrayEquals(df, Arrays.copyOfRange(dxf, line * n, line * n + n), 0.0f, "line " + line);
+    }
+  }
+
+  /**
+   * Float32 cross-entropy is computed in float: within 3 ulp of the float64 result plus an ulp of
+   * the line's spread (the rounding of x − max), its gradient within 1e-6·|dy|.
+   */
+  @Test
+  void float32CrossEntropyIsCloseToFloat64() {
+    int lines = 700;
+    for (int n : new int[] {3, 64, 100}) {
+      float[] xf = narrow(gaussian(15 + n, lines * n, 6));
+      float[] dyf = narrow(gaussian(16 + n, lines, 1));
+      int[] t = targets(17 + n, lines, n);
+      double[] x = widen(xf);
+      double[] dy = widen(dyf);
+      double[] out = new double[lines];
+      double[] dx = new double[x.length];
+      float[] outf = new float[lines];
+      float[] dxf = new float[x.length];
+      Softmax.crossEntropy(x, lines, n, t, out);
+      Softmax.crossEntropyBackward(dy, x, lines, n, t, dx);
+      Softmax.crossEntropy(xf, lines, n, t, outf);
+      Softmax.crossEntropyBackward(dyf, xf, lines, n, t, dxf);
+      for (int l = 0; l < lines; l++) {
+        // x − max is rounded to float: each exponential is then off by up to half an ulp of the
+        // line's spread, relatively, and so is the log of their sum, absolutely.
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+          min = Math.min(min, xf[l * n + j]);
+          max = Math.max(max, xf[l * n + j]);
+        }
+        double tolerance = 3 * Math.ulp((float) out[l]) + Math.ulp(max - min);
+        assertEquals(out[l], outf[l], tolerance, "forward line " + l + " of " + n);
+        for (int j = 0; j < n; j++) {
+          int i = l * n + j;
+          assertEquals(dx[i], dxf[i], 1e-6 * Math.abs(dy[l]), "backward element " + i + " of " + n);
+        }
+      }
+    }
+  }
+
+  @Test
+  void crossEntropyAgreesWithMathExpFormulas() {
+    int n = 50;
+    double[] x = gaussian(18, n, 10);
+    double max = Arrays.stream(x).max().orElseThrow();
+    double sum = 0;
+    for (double v : x) {
+      sum += Math.exp(v - max);
+    }
+    double[] out = new double[1];
+    double[] dx = new double[n];
+    Softmax.crossEntropy(x, 1, n, new int[] {7}, out);
+    Softmax.crossEntropyBackward(new double[] {0.5}, x, 1, n, new int[] {7}, dx);
+    double expected = -(x[7] - max - Math.log(sum));
+    assertEquals(expected, out[0], 1e-14 * Math.max(1, Math.abs(expected)));
+    for (int j = 0; j < n; j++) {
+      double p = Math.exp(x[j] - max) / sum;
+      assertEquals(0.5 * (p - (j == 7 ? 1 : 0)), dx[j], 1e-15);
+    }
+  }
+
+  private static int[] targets(long seed, int lines, int n) {
+    Well19937c rng = new Well19937c(seed);
+    int[] t = new int[lines];
+    for (int i = 0; i < lines; i++) {
+      t[i] = rng.nextInt(n);
+    }
+    return t;
+  }
+
+  private static float[] narrow(double[] x) {
+    float[] f = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      f[i] = (float) x[i];
+    }
+    return f;
+  }
+
+  private static double[] widen(float[] x) {
+    double[] d = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      d[i] = x[i];
+    }
+    return d;
+  }
 }
