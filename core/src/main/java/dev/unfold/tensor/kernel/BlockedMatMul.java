@@ -17,7 +17,9 @@ package dev.unfold.tensor.kernel;
  * its rows in whole micro-kernel row groups when C is packed and taller than wide (see
  * {@link #splitRows}), so no reduction is ever split and every element is computed the same way
  * for any thread count. Each element is one fused multiply-add chain over k in index order (see {@link MatMul}):
- * a later block of k reloads the exact partial sum the earlier one stored.
+ * a later block of k reloads the exact partial sum the earlier one stored. A weight's gradient
+ * over the steps of a sequence, {@code Σ_t A_tᵀ·B_t}, runs as one product whose packing reads
+ * the steps' blocks in place ({@link #multiplyAddStacked}).
  *
  * @param <T> the array type, {@code double[]} or {@code float[]}
  */
@@ -103,14 +105,77 @@ abstract class BlockedMatMul<T> {
       int parts = parts(flops, n, mr);
       Parallel.run(parts, part -> {
         long range = slice(part, parts, n, mr);
-        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, accumulate, (int) (range >>> 32), (int) range, 0, m);
+        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, null, c, co, accumulate, (int) (range >>> 32), (int) range,
+            0, m);
       });
     } else {
       int parts = parts(flops, m, nr);
       Parallel.run(parts, part -> {
         long range = slice(part, parts, m, nr);
-        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, accumulate, 0, n, (int) (range >>> 32), (int) range);
+        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, null, c, co, accumulate, 0, n, (int) (range >>> 32),
+            (int) range);
       });
+    }
+  }
+
+  /**
+   * {@code c[n×m] += Σ_s A_sᵀ·B_s} for row blocks {@code A_s = a[s]} [rows[s] × n] and
+   * {@code B_s = b[s]} [rows[s] × m], row-major: the product Aᵀ·B of the blocks stacked along k,
+   * without stacking them. Packing gathers each step of k from its block, so the result has the
+   * bits of {@link #multiply} on stacked copies.
+   */
+  final void multiplyAddStacked(int n, int m, T[] a, T[] b, int[] rows, T c) {
+    Stack<T> stack = Stack.of(a, b, rows);
+    int k = stack.k();
+    if (n == 0 || m == 0 || k == 0) {
+      return;
+    }
+    long flops = 2L * n * k * m;
+    if (splitRows(n, m)) {
+      int parts = parts(flops, n, mr);
+      Parallel.run(parts, part -> {
+        long range = slice(part, parts, n, mr);
+        blocked(n, k, m, null, 0, true, null, 0, false, null, stack, c, 0, true, (int) (range >>> 32), (int) range,
+            0, m);
+      });
+    } else {
+      int parts = parts(flops, m, nr);
+      Parallel.run(parts, part -> {
+        long range = slice(part, parts, m, nr);
+        blocked(n, k, m, null, 0, true, null, 0, false, null, stack, c, 0, true, 0, n, (int) (range >>> 32),
+            (int) range);
+      });
+    }
+  }
+
+  /**
+   * Row blocks of A and B stacked along k (see {@link #multiplyAddStacked}): step p of k is row
+   * {@code p − start[s]} of block s, where {@code start[s] ≤ p < start[s + 1]}.
+   */
+  private record Stack<T>(T[] a, T[] b, int[] start) {
+    static <T> Stack<T> of(T[] a, T[] b, int[] rows) {
+      int[] start = new int[rows.length + 1];
+      for (int s = 0; s < rows.length; s++) {
+        start[s + 1] = start[s] + rows[s];
+      }
+      return new Stack<>(a, b, start);
+    }
+
+    int k() {
+      return start[start.length - 1];
+    }
+
+    /** The block holding step p. */
+    int block(int p) {
+      int s = java.util.Arrays.binarySearch(start, p);
+      // An exact hit may be the start of empty blocks too: take the last block starting at p.
+      if (s >= 0) {
+        while (s + 1 < start.length - 1 && start[s + 1] == p) {
+          s++;
+        }
+        return s;
+      }
+      return -s - 2;
     }
   }
 
@@ -142,17 +207,19 @@ abstract class BlockedMatMul<T> {
 
   /**
    * Rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)} of C, blocked over k, rows
-   * and (when packing) columns. Whether to pack depends on the whole product, not the part.
+   * and (when packing) columns. Whether to pack depends on the whole product, not the part. With
+   * a {@code stack} (then A and B are null, transA set), both operands are packed from its blocks.
    */
   private void blocked(int n, int k, int m, T a, int ao, boolean transA, T b, int bo, boolean transB,
-      T packedB, T c, int co, boolean accumulate, int rowStart, int rowEnd, int colStart, int colEnd) {
+      T packedB, Stack<T> stack, T c, int co, boolean accumulate, int rowStart, int rowEnd, int colStart, int colEnd) {
     if (colStart >= colEnd || rowStart >= rowEnd) {
       return;
     }
     // NOTE: packing A pays only when its panels are reused across many column panels; a narrow C
     // (an output layer's few classes) reads A in place, as packing would cost about as much as the product.
-    boolean packA = (n > SMALL_N || packFewRows && n >= mr) && colEnd - colStart > packAMinColumns;
-    boolean packB = (transB || n > SMALL_N) && packedB == null;
+    boolean packA = stack != null
+        || (n > SMALL_N || packFewRows && n >= mr) && colEnd - colStart > packAMinColumns;
+    boolean packB = stack != null || (transB || n > SMALL_N) && packedB == null;
     T[] scratch = packA || packB ? scratch() : null;
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
@@ -162,7 +229,9 @@ abstract class BlockedMatMul<T> {
       int nc = Math.min(ncMax, colEnd - jc);
       for (int pc = 0; pc < k; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
-        if (packB) {
+        if (stack != null) {
+          packBStacked(stack, m, pc, kc, jc, nc, scratch[1]);
+        } else if (packB) {
           packB(b, bo, transB, k, m, pc, kc, jc, nc, scratch[1]);
         }
         for (int ic = rowStart; ic < rowEnd; ic += mcMax) {
@@ -173,7 +242,13 @@ abstract class BlockedMatMul<T> {
           int apo;
           int pars;
           int paks;
-          if (packA) {
+          if (stack != null) {
+            packAStacked(stack, n, ic, mc, pc, kc, scratch[0]);
+            ap = scratch[0];
+            apo = 0;
+            pars = -1;
+            paks = -1;
+          } else if (packA) {
             packA(a, ao, ars, aks, ic, mc, pc, kc, scratch[0]);
             ap = scratch[0];
             apo = 0;
@@ -331,6 +406,46 @@ abstract class BlockedMatMul<T> {
         for (int p = 0; p < kc; p++) {
           System.arraycopy(b, bo + (pc + p) * m + col, dst, d + p * width, width);
         }
+      }
+      d += kc * width;
+      j += width;
+    }
+  }
+
+  /**
+   * {@link #packA} for stacked blocks: op(A) = Aᵀ, so row i of op(A) at step p is element i of
+   * row p of the stack; laid out exactly as {@link #packA} lays out the stacked copy.
+   */
+  private void packAStacked(Stack<T> stack, int n, int ic, int mc, int pc, int kc, T dst) {
+    int d = 0;
+    for (int i = 0; i < mc; ) {
+      int rows = rowStep(i, mc, true);
+      int s = stack.block(pc);
+      for (int p = 0; p < kc; p++) {
+        int step = pc + p;
+        while (step >= stack.start()[s + 1]) {
+          s++;
+        }
+        gather(stack.a()[s], (step - stack.start()[s]) * n + ic + i, 1, dst, d + p * rows, 1, rows);
+      }
+      d += rows * kc;
+      i += rows;
+    }
+  }
+
+  /** {@link #packB} (untransposed) for stacked blocks: step p of B is row p of the stack. */
+  private void packBStacked(Stack<T> stack, int m, int pc, int kc, int jc, int nc, T dst) {
+    int d = 0;
+    for (int j = 0; j < nc; ) {
+      int width = panelWidth(nc - j);
+      int col = jc + j;
+      int s = stack.block(pc);
+      for (int p = 0; p < kc; p++) {
+        int step = pc + p;
+        while (step >= stack.start()[s + 1]) {
+          s++;
+        }
+        System.arraycopy(stack.b()[s], (step - stack.start()[s]) * m + col, dst, d + p * width, width);
       }
       d += kc * width;
       j += width;

@@ -168,6 +168,51 @@ public final class MatMul {
     }
   }
 
+  /**
+   * Adds {@code Σ_s a[s]ᵀ·b[s]} into {@code c} [n×m], for row blocks {@code a[s]} [rows[s] × n]
+   * and {@code b[s]} [rows[s] × m]: the product Aᵀ·B of the blocks stacked along k (a weight's
+   * gradient over the time steps of a sequence), with the bits of {@link #multiplyAdd} on stacked
+   * copies but without making them.
+   */
+  public static void multiplyAddStacked(int n, int m, double[][] a, double[][] b, int[] rows, double[] c) {
+    checkStacked(n, m, a.length, b.length, rows, c.length, s -> a[s].length, s -> b[s].length);
+    if (Kernels.VECTOR) {
+      VectorMatMul.multiplyAddStacked(n, m, a, b, rows, c);
+    } else {
+      for (int s = 0; s < rows.length; s++) {
+        multiplyPlain(n, rows[s], m, a[s], 0, true, b[s], 0, false, c, 0, true);
+      }
+    }
+  }
+
+  /** The {@code float} form of {@link #multiplyAddStacked(int, int, double[][], double[][], int[], double[])}. */
+  public static void multiplyAddStacked(int n, int m, float[][] a, float[][] b, int[] rows, float[] c) {
+    checkStacked(n, m, a.length, b.length, rows, c.length, s -> a[s].length, s -> b[s].length);
+    if (Kernels.VECTOR) {
+      VectorMatMul.multiplyAddStacked(n, m, a, b, rows, c);
+    } else {
+      for (int s = 0; s < rows.length; s++) {
+        multiplyPlain(n, rows[s], m, a[s], 0, true, b[s], 0, false, c, 0, true);
+      }
+    }
+  }
+
+  private static void checkStacked(int n, int m, int aBlocks, int bBlocks, int[] rows, int cLength,
+      java.util.function.IntUnaryOperator aLength, java.util.function.IntUnaryOperator bLength) {
+    if (aBlocks != rows.length || bBlocks != rows.length || cLength < n * m) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "multiplyAddStacked: %d and %d blocks for %d row counts, C of %d elements for [%d×%d]", aBlocks, bBlocks,
+          rows.length, cLength, n, m));
+    }
+    for (int s = 0; s < rows.length; s++) {
+      if (rows[s] < 0 || aLength.applyAsInt(s) < rows[s] * n || bLength.applyAsInt(s) < rows[s] * m) {
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            "multiplyAddStacked: block %d of %d rows needs %d and %d elements, has %d and %d", s, rows[s],
+            rows[s] * n, rows[s] * m, aLength.applyAsInt(s), bLength.applyAsInt(s)));
+      }
+    }
+  }
+
   /** One product with plain loops, overwriting C; the fallback and the reference for tests. */
   static void multiplyPlain(int n, int k, int m, double[] a, int ao, boolean transA,
       double[] b, int bo, boolean transB, double[] c, int co) {

@@ -36,6 +36,16 @@ final class VectorMatMul {
     DoubleVectorMatMul.INSTANCE.multiply(n, k, m, a, ao, transA, b, bo, transB, packedB, c, co, accumulate);
   }
 
+  /** See {@link MatMul#multiplyAddStacked(int, int, double[][], double[][], int[], double[])}. */
+  static void multiplyAddStacked(int n, int m, double[][] a, double[][] b, int[] rows, double[] c) {
+    DoubleVectorMatMul.INSTANCE.multiplyAddStacked(n, m, a, b, rows, c);
+  }
+
+  /** See {@link MatMul#multiplyAddStacked(int, int, float[][], float[][], int[], float[])}. */
+  static void multiplyAddStacked(int n, int m, float[][] a, float[][] b, int[] rows, float[] c) {
+    FloatVectorMatMul.INSTANCE.multiplyAddStacked(n, m, a, b, rows, c);
+  }
+
   /** op(B) packed for {@link #multiply}'s {@code packedB} (see {@link BlockedMatMul#packWhole}). */
   static double[] packB(double[] b, int k, int m, boolean transB) {
     return DoubleVectorMatMul.INSTANCE.packWhole(b, 0, transB, k, m);
