@@ -19,7 +19,8 @@ public final class Losses {
   /**
    * Softmax cross-entropy of logits [… × C] against whole-number class targets [… ] (for a
    * sequence, logits [T×B×C] and targets [T×B]); {@code −log softmax(z)[target]} per position,
-   * from the logits through the stable log-softmax, as one fused node ({@code softmax_cross_entropy}).
+   * from the logits through the stable log-softmax: one fused node ({@code softmax_cross_entropy}),
+   * or on a graph with fused ops off the composite {@code −sum(one_hot ⊙ log_softmax)}.
    */
   public static Node softmaxCrossEntropy(Graph g, Node logits, Tensor targets, LossOptions options) {
     Shape ls = logits.shape();
@@ -51,7 +52,9 @@ public final class Losses {
       }
     }
     Node classIndices = g.constant("targets", Tensors.indices(t).reshape(targets.shape()));
-    Node nll = logits.softmaxCrossEntropy(classIndices).named("nll");
+    Node nll = (g.isFusedOps()
+        ? logits.softmaxCrossEntropy(classIndices)
+        : classIndices.oneHot(classes).mul(logits.logSoftmax(-1)).sum(-1, false).neg()).named("nll");
     return reduce(g, nll, w, options, "softmax_cross_entropy").named("cross_entropy");
   }
 

@@ -95,11 +95,20 @@ class LossesTest {
     return dev.unfold.testing.JsonFixtures.cases("/fixtures/losses.json").stream();
   }
 
-  /** Loss values and gradients against PyTorch ({@code tools/fixtures/make_loss_fixture.py}). */
+  /**
+   * Loss values and gradients against PyTorch ({@code tools/fixtures/make_loss_fixture.py}), with
+   * fused ops (softmax cross-entropy as one node) and without (the composite).
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("torchCases")
   void matchesPyTorch(JsonNode c) {
+    matchesPyTorch(c, true);
+    matchesPyTorch(c, false);
+  }
+
+  private static void matchesPyTorch(JsonNode c, boolean fusedOps) {
     Graph g = new Graph();
+    g.setFusedOps(fusedOps);
     Node logits = g.variable("logits", tensor(c.get("logits")));
     LossOptions o = (c.get("reduction").asText().equals("sum") ? LossOptions.sum() : LossOptions.mean())
         .withMask(tensor(c.get("mask")));
