@@ -112,14 +112,19 @@ public final class FloatKernels {
     }
   }
 
-  /** {@code out[i] = tanh(x[i])}, within 1 ulp; the same bits on both kernel paths (a NaN as a NaN). */
+  /**
+   * {@code out[i] = tanh(x[i])}, within 1 ulp; the same bits on both kernel paths (a NaN as a NaN);
+   * split over threads from {@link Elementwise#TRANSCENDENTAL_PARALLEL} elements.
+   */
   public static void tanh(float[] x, float[] out) {
-    tanh(x, 0, out, 0, x.length);
+    Parallel.bands(x.length, x.length, Elementwise.TRANSCENDENTAL_PARALLEL,
+        (from, to) -> tanh(x, from, out, from, to - from));
   }
 
   /** {@code out[i] = σ(x[i])}, within 2 ulp; the same bits on both kernel paths (a NaN as a NaN). */
   public static void sigmoid(float[] x, float[] out) {
-    sigmoid(x, 0, out, 0, x.length);
+    Parallel.bands(x.length, x.length, Elementwise.TRANSCENDENTAL_PARALLEL,
+        (from, to) -> sigmoid(x, from, out, from, to - from));
   }
 
   /** {@code out[to + k] = tanh(x[from + k])}, k &lt; n; {@code out} may be {@code x} with {@code to == from}. */

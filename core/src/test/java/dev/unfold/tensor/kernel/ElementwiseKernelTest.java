@@ -120,6 +120,35 @@ class ElementwiseKernelTest {
     }
   }
 
+  /** Arrays long enough to be split over threads give every element the scalar function's bits. */
+  @Test
+  void nonlinearitiesSplitOverThreadsGiveTheScalarBits() {
+    int n = 3 * Elementwise.TRANSCENDENTAL_PARALLEL + 5;
+    Well19937c rng = new Well19937c(77);
+    double[] x = new double[n];
+    float[] xf = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = rng.nextGaussian() * 6;
+      xf[i] = (float) x[i];
+    }
+    double[] t = new double[n];
+    double[] s = new double[n];
+    float[] tf = new float[n];
+    float[] sf = new float[n];
+    Elementwise.tanh(x, t);
+    Elementwise.sigmoid(x, s);
+    FloatKernels.tanh(xf, tf);
+    FloatKernels.sigmoid(xf, sf);
+    for (int i = 0; i < n; i++) {
+      assertEquals(Double.doubleToRawLongBits(Transcendental.tanh(x[i])), Double.doubleToRawLongBits(t[i]), "tanh " + i);
+      assertEquals(Double.doubleToRawLongBits(Transcendental.sigmoid(x[i])), Double.doubleToRawLongBits(s[i]),
+          "sigmoid " + i);
+      assertEquals(Float.floatToRawIntBits(Transcendental.tanh(xf[i])), Float.floatToRawIntBits(tf[i]), "float tanh " + i);
+      assertEquals(Float.floatToRawIntBits(Transcendental.sigmoid(xf[i])), Float.floatToRawIntBits(sf[i]),
+          "float sigmoid " + i);
+    }
+  }
+
   @Test
   void vjpLoopsFollowTheirFormulas() {
     double[] dy = values(4, 9, 1);
