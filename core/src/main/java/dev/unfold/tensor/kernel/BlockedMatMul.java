@@ -101,19 +101,33 @@ abstract class BlockedMatMul<T> {
       });
       return;
     }
+    inParts(n, k, m, (rowStart, rowEnd, colStart, colEnd) -> blocked(n, k, m, a, ao, transA, b, bo, transB, packedB,
+        null, c, co, accumulate, rowStart, rowEnd, colStart, colEnd));
+  }
+
+  /** A part of C: rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)}. */
+  @FunctionalInterface
+  private interface Part {
+    void run(int rowStart, int rowEnd, int colStart, int colEnd);
+  }
+
+  /**
+   * Runs {@code part} on each part of an [n×m] product over k, one per thread: bands of rows when
+   * {@link #splitRows}, else of columns, in whole micro-kernel groups.
+   */
+  private void inParts(int n, int k, int m, Part part) {
+    long flops = 2L * n * k * m;
     if (splitRows(n, m)) {
       int parts = parts(flops, n, mr);
-      Parallel.run(parts, part -> {
-        long range = slice(part, parts, n, mr);
-        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, null, c, co, accumulate, (int) (range >>> 32), (int) range,
-            0, m);
+      Parallel.run(parts, p -> {
+        long range = slice(p, parts, n, mr);
+        part.run((int) (range >>> 32), (int) range, 0, m);
       });
     } else {
       int parts = parts(flops, m, nr);
-      Parallel.run(parts, part -> {
-        long range = slice(part, parts, m, nr);
-        blocked(n, k, m, a, ao, transA, b, bo, transB, packedB, null, c, co, accumulate, 0, n, (int) (range >>> 32),
-            (int) range);
+      Parallel.run(parts, p -> {
+        long range = slice(p, parts, m, nr);
+        part.run(0, n, (int) (range >>> 32), (int) range);
       });
     }
   }
@@ -130,22 +144,8 @@ abstract class BlockedMatMul<T> {
     if (n == 0 || m == 0 || k == 0) {
       return;
     }
-    long flops = 2L * n * k * m;
-    if (splitRows(n, m)) {
-      int parts = parts(flops, n, mr);
-      Parallel.run(parts, part -> {
-        long range = slice(part, parts, n, mr);
-        blocked(n, k, m, null, 0, true, null, 0, false, null, stack, c, 0, true, (int) (range >>> 32), (int) range,
-            0, m);
-      });
-    } else {
-      int parts = parts(flops, m, nr);
-      Parallel.run(parts, part -> {
-        long range = slice(part, parts, m, nr);
-        blocked(n, k, m, null, 0, true, null, 0, false, null, stack, c, 0, true, 0, n, (int) (range >>> 32),
-            (int) range);
-      });
-    }
+    inParts(n, k, m, (rowStart, rowEnd, colStart, colEnd) -> blocked(n, k, m, null, 0, true, null, 0, false, null,
+        stack, c, 0, true, rowStart, rowEnd, colStart, colEnd));
   }
 
   /**
@@ -163,6 +163,14 @@ abstract class BlockedMatMul<T> {
 
     int k() {
       return start[start.length - 1];
+    }
+
+    /** The block holding step p, searching forward from block s, which holds a step at or before p. */
+    int blockFrom(int s, int p) {
+      while (p >= start[s + 1]) {
+        s++;
+      }
+      return s;
     }
 
     /** The block holding step p. */
@@ -423,9 +431,7 @@ abstract class BlockedMatMul<T> {
       int s = stack.block(pc);
       for (int p = 0; p < kc; p++) {
         int step = pc + p;
-        while (step >= stack.start()[s + 1]) {
-          s++;
-        }
+        s = stack.blockFrom(s, step);
         gather(stack.a()[s], (step - stack.start()[s]) * n + ic + i, 1, dst, d + p * rows, 1, rows);
       }
       d += rows * kc;
@@ -442,9 +448,7 @@ abstract class BlockedMatMul<T> {
       int s = stack.block(pc);
       for (int p = 0; p < kc; p++) {
         int step = pc + p;
-        while (step >= stack.start()[s + 1]) {
-          s++;
-        }
+        s = stack.blockFrom(s, step);
         System.arraycopy(stack.b()[s], (step - stack.start()[s]) * m + col, dst, d + p * width, width);
       }
       d += kc * width;
