@@ -22,9 +22,11 @@ import java.util.Locale;
  *
  * <p>PyTorch runs in {@code bench/peers/torch_step_server.py} (the model and step of
  * {@code shared/bench/torch_rnn_bench.py}), started as a subprocess with this process's
- * environment, so set {@code OPENBLAS_CORETYPE} as for that script. Run from the repository root:
+ * environment, so set {@code OPENBLAS_CORETYPE} as for that script. Run from the repository root,
+ * with the JVM flags of the launcher and the JMH forks:
  * <pre>
  * OPENBLAS_CORETYPE=Zen java --add-modules jdk.incubator.vector -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
+ *     -XX:MaxNodeLimit=240000 -XX:NodeLimitFudgeFactor=8000 -XX:LiveNodeCountInliningCutoff=100000 \
  *     -cp bench/target/benchmarks.jar dev.unfold.bench.PeerComparison rnn std float32 [WARMUP_S] [WINDOW_MS] [ROUNDS]
  * </pre>
  * System properties: {@code peer.python} (default {@code /usr/bin/python3}), {@code peer.server}
