@@ -386,6 +386,9 @@ abstract class BlockedMatMul<T> {
         for (int r = 0; r < rows; r++) {
           gather(a, base + r * ars, 1, dst, d + r, rows, kc);
         }
+      } else if (ars == 1) {
+        // Transposed A: each step of k is a run of `rows` consecutive elements, aks apart.
+        copyRuns(a, base, aks, dst, d, rows, kc);
       } else {
         for (int p = 0; p < kc; p++) {
           gather(a, base + p * aks, ars, dst, d + p * rows, 1, rows);
@@ -411,9 +414,7 @@ abstract class BlockedMatMul<T> {
           gather(b, bo + (col + q) * k + pc, 1, dst, d + q, width, kc);
         }
       } else {
-        for (int p = 0; p < kc; p++) {
-          System.arraycopy(b, bo + (pc + p) * m + col, dst, d + p * width, width);
-        }
+        copyRuns(b, bo + pc * m + col, m, dst, d, width, kc);
       }
       d += kc * width;
       j += width;
@@ -429,10 +430,12 @@ abstract class BlockedMatMul<T> {
     for (int i = 0; i < mc; ) {
       int rows = rowStep(i, mc, true);
       int s = stack.block(pc);
-      for (int p = 0; p < kc; p++) {
+      for (int p = 0; p < kc; ) {
         int step = pc + p;
         s = stack.blockFrom(s, step);
-        gather(stack.a()[s], (step - stack.start()[s]) * n + ic + i, 1, dst, d + p * rows, 1, rows);
+        int steps = Math.min(kc - p, stack.start()[s + 1] - step);
+        copyRuns(stack.a()[s], (step - stack.start()[s]) * n + ic + i, n, dst, d + p * rows, rows, steps);
+        p += steps;
       }
       d += rows * kc;
       i += rows;
@@ -446,10 +449,12 @@ abstract class BlockedMatMul<T> {
       int width = panelWidth(nc - j);
       int col = jc + j;
       int s = stack.block(pc);
-      for (int p = 0; p < kc; p++) {
+      for (int p = 0; p < kc; ) {
         int step = pc + p;
         s = stack.blockFrom(s, step);
-        System.arraycopy(stack.b()[s], (step - stack.start()[s]) * m + col, dst, d + p * width, width);
+        int steps = Math.min(kc - p, stack.start()[s + 1] - step);
+        copyRuns(stack.b()[s], (step - stack.start()[s]) * m + col, m, dst, d + p * width, width, steps);
+        p += steps;
       }
       d += kc * width;
       j += width;
@@ -472,6 +477,12 @@ abstract class BlockedMatMul<T> {
 
   /** Copies {@code count} elements {@code src[from + i·stride]} to {@code dst[to + i·dstStride]}. */
   abstract void gather(T src, int from, int stride, T dst, int to, int dstStride, int count);
+
+  /**
+   * Copies {@code count} runs of {@code run} consecutive elements, run c from {@code src[from + c·stride…]},
+   * to {@code dst[to…]} back to back: a panel's steps of k from rows {@code stride} apart.
+   */
+  abstract void copyRuns(T src, int from, int stride, T dst, int to, int run, int count);
 
   /** Columns {@code [start, end)} of {@code A·Bᵀ} with A row-major {@code [n×k]} and B {@code [m×k]}, as dot products. */
   abstract void dots(int n, int k, int m, T a, int ao, T b, int bo, T c, int co, boolean accumulate,

@@ -70,6 +70,31 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
     }
   }
 
+  /**
+   * NOTE: runs of whole vectors (a packed B panel's width, a float64 4-row A panel) move a vector
+   * at a time; one call per panel replaces one per step of k (bench/README.md, session H).
+   */
+  @Override
+  void copyRuns(double[] src, int from, int stride, double[] dst, int to, int run, int count) {
+    if (run % L == 0) {
+      for (int c = 0; c < count; c++) {
+        int f = from + c * stride;
+        int t = to + c * run;
+        for (int v = 0; v < run; v += L) {
+          DoubleVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+        }
+      }
+    } else {
+      for (int c = 0; c < count; c++) {
+        int f = from + c * stride;
+        int t = to + c * run;
+        for (int e = 0; e < run; e++) {
+          dst[t + e] = src[f + e];
+        }
+      }
+    }
+  }
+
   @Override
   void dots(int n, int k, int m, double[] a, int ao, double[] b, int bo, double[] c, int co, boolean accumulate,
       int start, int end) {

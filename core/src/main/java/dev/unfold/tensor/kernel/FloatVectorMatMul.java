@@ -73,6 +73,31 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     }
   }
 
+  /**
+   * NOTE: runs of whole vectors (a packed B panel's width, a float64 4-row A panel) move a vector
+   * at a time; one call per panel replaces one per step of k (bench/README.md, session H).
+   */
+  @Override
+  void copyRuns(float[] src, int from, int stride, float[] dst, int to, int run, int count) {
+    if (run % L == 0) {
+      for (int c = 0; c < count; c++) {
+        int f = from + c * stride;
+        int t = to + c * run;
+        for (int v = 0; v < run; v += L) {
+          FloatVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+        }
+      }
+    } else {
+      for (int c = 0; c < count; c++) {
+        int f = from + c * stride;
+        int t = to + c * run;
+        for (int e = 0; e < run; e++) {
+          dst[t + e] = src[f + e];
+        }
+      }
+    }
+  }
+
   @Override
   void dots(int n, int k, int m, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean accumulate,
       int start, int end) {
