@@ -12,10 +12,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.math3.random.Well19937c;
 
 /**
- * Unfold's training step and PyTorch's, taking turns on the machine: the ratio of the two from the
- * same minutes. On a shared machine whose speed changes by up to 2× from minute to minute, two
+ * Unfold's training step and PyTorch's (or one matrix product, Unfold's kernels against
+ * {@code torch.mm}), taking turns on the machine: the ratio of the two from the same minutes. On a shared machine whose speed changes by up to 2× from minute to minute, two
  * suites run one after the other can disagree on a ratio by more than the gap being measured; here
  * each round times a window of Unfold's steps and a window of PyTorch's (the order alternating),
  * and the rounds' ratios are summarised by their median and quartiles.
@@ -28,7 +29,13 @@ import java.util.Locale;
  * OPENBLAS_CORETYPE=Zen java --add-modules jdk.incubator.vector -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
  *     -XX:MaxNodeLimit=240000 -XX:NodeLimitFudgeFactor=8000 -XX:LiveNodeCountInliningCutoff=100000 \
  *     -cp bench/target/benchmarks.jar dev.unfold.bench.PeerComparison rnn std float32 [WARMUP_S] [WINDOW_MS] [ROUNDS]
+ * ... dev.unfold.bench.PeerComparison matmul float32 256 1600 1024 true false [WARMUP_S] [WINDOW_MS] [ROUNDS]
  * </pre>
+ * A product is {@code MatMulBench}'s: {@code MatMul.multiply} of op(A) [N×K] and op(B) [K×M] on raw arrays,
+ * a transposed operand stored transposed. Both sides use as many threads as Unfold's kernels
+ * ({@code --threads} to the server). The ratio is Unfold's time over PyTorch's, per call; each side's
+ * time is the median of a window's calls, so the per-call timing (tens of nanoseconds in Java, about
+ * a microsecond in Python) matters only for products under about 100 µs.
  * System properties: {@code peer.python} (default {@code /usr/bin/python3}), {@code peer.server}
  * (default {@code bench/peers/torch_step_server.py}), {@code peer.impl} ({@code fused} or
  * {@code unrolled}).
@@ -36,59 +43,102 @@ import java.util.Locale;
 public final class PeerComparison {
   private PeerComparison() {}
 
+  /** What Unfold times: one training step or one product. */
+  @FunctionalInterface
+  private interface Timed {
+    void run();
+  }
+
   public static void main(String[] args) throws IOException, InterruptedException {
-    if (args.length < 3 || args.length > 6) {
-      System.err.println("usage: PeerComparison rnn|gru|lstm std|small float32|float64 [WARMUP_S=15] [WINDOW_MS=2000] [ROUNDS=10]");
+    boolean matmul = args.length > 0 && args[0].equals("matmul");
+    int fixed = matmul ? 7 : 3;
+    if (args.length < fixed || args.length > fixed + 3) {
+      System.err.println("usage: PeerComparison rnn|gru|lstm std|small float32|float64 [WARMUP_S=15] [WINDOW_MS=2000] [ROUNDS=10]\n"
+          + "       PeerComparison matmul float32|float64 N K M TRANS_A TRANS_B [WARMUP_S=5] [WINDOW_MS=1000] [ROUNDS=10]");
       System.exit(2);
     }
-    String cell = args[0];
-    String config = args[1];
-    String dtype = args[2];
-    double warmSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 15;
-    long windowMs = args.length > 4 ? Long.parseLong(args[4]) : 2000;
-    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
+    double warmSeconds = args.length > fixed ? Double.parseDouble(args[fixed]) : matmul ? 5 : 15;
+    long windowMs = args.length > fixed + 1 ? Long.parseLong(args[fixed + 1]) : matmul ? 1000 : 2000;
+    int rounds = args.length > fixed + 2 ? Integer.parseInt(args[fixed + 2]) : 10;
     if (warmSeconds < 0 || windowMs < 1 || rounds < 1) {
       throw new IllegalArgumentException("warm-up seconds must be ≥ 0, the window and the rounds ≥ 1");
     }
-    TrainingTask task = new TrainingTask(cell, TrainingTask.Config.valueOf(config.toUpperCase(Locale.ROOT)),
-        DType.valueOf(dtype.toUpperCase(Locale.ROOT)), 0);
+    Timed unfoldSide;
+    String what;
+    String peerConfig;
+    String dtype;
+    double flops;  // per call, for products; 0 for steps
+    if (matmul) {
+      dtype = args[1];
+      int n = Integer.parseInt(args[2]);
+      int k = Integer.parseInt(args[3]);
+      int m = Integer.parseInt(args[4]);
+      boolean transA = parseFlag(args[5], "TRANS_A");
+      boolean transB = parseFlag(args[6], "TRANS_B");
+      if (n < 1 || k < 1 || m < 1) {
+        throw new IllegalArgumentException("N, K and M must be positive, got " + n + ", " + k + ", " + m);
+      }
+      MatMulBench.Product product = new MatMulBench.Product(dtype, n, k, m, transA, transB, new Well19937c(1));
+      unfoldSide = product::run;
+      what = "matmul";
+      peerConfig = n + "," + k + "," + m + "," + (transA ? 1 : 0) + "," + (transB ? 1 : 0);
+      flops = 2.0 * n * k * m;
+    } else {
+      String cell = args[0];
+      String config = args[1];
+      dtype = args[2];
+      TrainingTask task = new TrainingTask(cell, TrainingTask.Config.valueOf(config.toUpperCase(Locale.ROOT)),
+          DType.valueOf(dtype.toUpperCase(Locale.ROOT)), 0);
+      unfoldSide = task::step;
+      what = cell;
+      peerConfig = config;
+      flops = 0;
+    }
 
     List<String> command = List.of(System.getProperty("peer.python", "/usr/bin/python3"),
-        System.getProperty("peer.server", "bench/peers/torch_step_server.py"), cell, config, dtype,
-        "--impl", System.getProperty("peer.impl", "fused"), "--warmup-seconds", String.valueOf(warmSeconds));
+        System.getProperty("peer.server", "bench/peers/torch_step_server.py"), what, peerConfig, dtype,
+        "--impl", System.getProperty("peer.impl", "fused"), "--warmup-seconds", String.valueOf(warmSeconds),
+        "--threads", String.valueOf(Kernels.threads()));
     Process torch = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(torch.getInputStream(), StandardCharsets.UTF_8));
          Writer out = new OutputStreamWriter(torch.getOutputStream(), StandardCharsets.UTF_8)) {
       // NOTE: PyTorch warms up first, alone; then Unfold, while PyTorch waits on its input.
       expect(in, "ready", command);
       long warmEnd = System.nanoTime() + (long) (warmSeconds * 1e9);
-      int warmSteps = 0;
+      int warmCalls = 0;
       while (System.nanoTime() < warmEnd) {
-        task.step();
-        warmSteps++;
+        unfoldSide.run();
+        warmCalls++;
       }
-      System.out.printf(Locale.ROOT, "%s %s %s, PyTorch %s; Unfold warmed up for %d steps; kernels: %s%n", cell,
-          config, dtype, System.getProperty("peer.impl", "fused"), warmSteps, Kernels.describe());
+      System.out.printf(Locale.ROOT, "%s %s %s, PyTorch %s; Unfold warmed up for %d %s; kernels: %s%n", what,
+          peerConfig, dtype, matmul ? "torch.mm" : System.getProperty("peer.impl", "fused"), warmCalls,
+          matmul ? "products" : "steps", Kernels.describe());
       double[] unfold = new double[rounds];
       double[] peer = new double[rounds];
       double[] ratio = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         if ((r & 1) == 0) {
-          unfold[r] = unfoldWindow(task, windowMs);
+          unfold[r] = unfoldWindow(unfoldSide, windowMs);
           peer[r] = peerWindow(in, out, windowMs, command);
         } else {
           peer[r] = peerWindow(in, out, windowMs, command);
-          unfold[r] = unfoldWindow(task, windowMs);
+          unfold[r] = unfoldWindow(unfoldSide, windowMs);
         }
         ratio[r] = unfold[r] / peer[r];
-        System.out.printf(Locale.ROOT, "round %2d: Unfold %8.3f ms  PyTorch %8.3f ms  ratio %.3f%n", r, unfold[r],
-            peer[r], ratio[r]);
+        System.out.printf(Locale.ROOT, "round %2d: Unfold %s  PyTorch %s  ratio %.3f%n", r, time(unfold[r], flops),
+            time(peer[r], flops), ratio[r]);
       }
       out.write("quit\n");
       out.flush();
-      System.out.printf(Locale.ROOT, "median: Unfold %.3f ms, PyTorch %.3f ms; Unfold ÷ PyTorch per round: "
-          + "median %.3f (quartiles %.3f, %.3f; range %.3f–%.3f)%n", median(unfold), median(peer), median(ratio),
-          quantile(ratio, 0.25), quantile(ratio, 0.75), quantile(ratio, 0), quantile(ratio, 1));
+      System.out.printf(Locale.ROOT, "median: Unfold %s, PyTorch %s; Unfold ÷ PyTorch per round: "
+          + "median %.3f (quartiles %.3f, %.3f; range %.3f–%.3f)%n", time(median(unfold), flops),
+          time(median(peer), flops), median(ratio), quantile(ratio, 0.25), quantile(ratio, 0.75), quantile(ratio, 0),
+          quantile(ratio, 1));
+      if (matmul) {
+        // NOTE: the matmul target is a share of OpenBLAS's GFLOP/s, the inverse of the time ratio.
+        System.out.printf(Locale.ROOT, "Unfold's GFLOP/s as a share of PyTorch's: median %.3f (quartiles %.3f, %.3f)%n",
+            1 / median(ratio), 1 / quantile(ratio, 0.75), 1 / quantile(ratio, 0.25));
+      }
     } finally {
       if (!torch.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
         torch.destroyForcibly();
@@ -96,13 +146,27 @@ public final class PeerComparison {
     }
   }
 
-  /** The median step time of Unfold's steps over a window of at least {@code windowMs}. */
-  private static double unfoldWindow(TrainingTask task, long windowMs) {
+  private static boolean parseFlag(String s, String name) {
+    return switch (s) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, got " + s);
+    };
+  }
+
+  /** A median call time, with the rate for a product ({@code flops} &gt; 0). */
+  private static String time(double ms, double flops) {
+    return flops > 0 ? String.format(Locale.ROOT, "%9.4f ms (%6.1f GFLOP/s)", ms, flops / ms / 1e6)
+        : String.format(Locale.ROOT, "%8.3f ms", ms);
+  }
+
+  /** The median time of Unfold's calls over a window of at least {@code windowMs}. */
+  private static double unfoldWindow(Timed unfoldSide, long windowMs) {
     List<Double> times = new ArrayList<>();
     long start = System.nanoTime();
     while (System.nanoTime() - start < windowMs * 1_000_000L) {
       long t0 = System.nanoTime();
-      task.step();
+      unfoldSide.run();
       times.add((System.nanoTime() - t0) / 1e6);
     }
     return median(times.stream().mapToDouble(Double::doubleValue).toArray());

@@ -53,6 +53,11 @@ public final class Kernels {
     }
   }
 
+  /** The most threads a kernel call uses (the available processors, or {@value #THREADS_PROPERTY}'s cap). */
+  public static int threads() {
+    return THREADS;
+  }
+
   /** True when the Vector API kernels are in use. */
   public static boolean vectorized() {
     return VECTOR;

@@ -15,6 +15,7 @@ public final class KernelProbe {
   public static void main(String[] args) {
     System.out.println(Kernels.vectorized() ? "kernels=vector" : "kernels=plain");
     System.out.println("describe=" + Kernels.describe());
+    System.out.println("threads=" + Kernels.threads());
     int n = 96;
     int k = 300;
     int m = 130;

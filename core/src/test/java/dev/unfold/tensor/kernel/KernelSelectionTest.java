@@ -42,6 +42,16 @@ class KernelSelectionTest {
     assertTrue(out.contains("product ok"), out);
   }
 
+  @Test
+  void thePropertyCapsTheThreads() throws Exception {
+    String out = probe(List.of("--add-modules", "jdk.incubator.vector", "-Dunfold.threads=3"));
+    assertTrue(out.contains("threads=3\n"), out);
+    assertTrue(out.matches("(?s).*describe=vector \\(.*\\), 3 threads\n.*"), out);
+    assertTrue(out.contains("product ok"), out);
+    String one = probe(List.of("-Dunfold.threads=1"));
+    assertTrue(one.contains("threads=1\n") && one.contains("describe=plain loops, 1 thread\n"), one);
+  }
+
   private static String probe(List<String> jvmArgs) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
