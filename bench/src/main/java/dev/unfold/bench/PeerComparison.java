@@ -16,7 +16,8 @@ import org.apache.commons.math3.random.Well19937c;
 
 /**
  * Unfold's training step and PyTorch's (or one matrix product, Unfold's kernels against
- * {@code torch.mm}), taking turns on the machine: the ratio of the two from the same minutes. On a shared machine whose speed changes by up to 2× from minute to minute, two
+ * {@code torch.mm}), taking turns on the machine: the ratio of the two from the same minutes. On a
+ * shared machine whose speed changes by up to 2× from minute to minute, two
  * suites run one after the other can disagree on a ratio by more than the gap being measured; here
  * each round times a window of Unfold's steps and a window of PyTorch's (the order alternating),
  * and the rounds' ratios are summarised by their median and quartiles.
@@ -49,6 +50,35 @@ public final class PeerComparison {
     void run();
   }
 
+  /**
+   * One side of the comparison: Unfold's call, and the server's cell, config and dtype for the same
+   * work; {@code flops} per call for a product, 0 for a step.
+   */
+  private record Subject(Timed unfold, String what, String peerConfig, String dtype, double flops) {
+    /** {@code matmul DTYPE N K M TRANS_A TRANS_B}: {@code MatMulBench}'s product. */
+    static Subject product(String[] args) {
+      String dtype = args[1];
+      int n = Integer.parseInt(args[2]);
+      int k = Integer.parseInt(args[3]);
+      int m = Integer.parseInt(args[4]);
+      boolean transA = parseFlag(args[5], "TRANS_A");
+      boolean transB = parseFlag(args[6], "TRANS_B");
+      if (n < 1 || k < 1 || m < 1) {
+        throw new IllegalArgumentException("N, K and M must be positive, got " + n + ", " + k + ", " + m);
+      }
+      MatMulBench.Product product = new MatMulBench.Product(dtype, n, k, m, transA, transB, new Well19937c(1));
+      String config = n + "," + k + "," + m + "," + (transA ? 1 : 0) + "," + (transB ? 1 : 0);
+      return new Subject(product::run, "matmul", config, dtype, 2.0 * n * k * m);
+    }
+
+    /** {@code CELL CONFIG DTYPE}: {@link TrainingTask}'s step. */
+    static Subject step(String[] args) {
+      TrainingTask task = new TrainingTask(args[0], TrainingTask.Config.valueOf(args[1].toUpperCase(Locale.ROOT)),
+          DType.valueOf(args[2].toUpperCase(Locale.ROOT)), 0);
+      return new Subject(task::step, args[0], args[1], args[2], 0);
+    }
+  }
+
   public static void main(String[] args) throws IOException, InterruptedException {
     boolean matmul = args.length > 0 && args[0].equals("matmul");
     int fixed = matmul ? 7 : 3;
@@ -63,40 +93,13 @@ public final class PeerComparison {
     if (warmSeconds < 0 || windowMs < 1 || rounds < 1) {
       throw new IllegalArgumentException("warm-up seconds must be ≥ 0, the window and the rounds ≥ 1");
     }
-    Timed unfoldSide;
-    String what;
-    String peerConfig;
-    String dtype;
-    double flops;  // per call, for products; 0 for steps
-    if (matmul) {
-      dtype = args[1];
-      int n = Integer.parseInt(args[2]);
-      int k = Integer.parseInt(args[3]);
-      int m = Integer.parseInt(args[4]);
-      boolean transA = parseFlag(args[5], "TRANS_A");
-      boolean transB = parseFlag(args[6], "TRANS_B");
-      if (n < 1 || k < 1 || m < 1) {
-        throw new IllegalArgumentException("N, K and M must be positive, got " + n + ", " + k + ", " + m);
-      }
-      MatMulBench.Product product = new MatMulBench.Product(dtype, n, k, m, transA, transB, new Well19937c(1));
-      unfoldSide = product::run;
-      what = "matmul";
-      peerConfig = n + "," + k + "," + m + "," + (transA ? 1 : 0) + "," + (transB ? 1 : 0);
-      flops = 2.0 * n * k * m;
-    } else {
-      String cell = args[0];
-      String config = args[1];
-      dtype = args[2];
-      TrainingTask task = new TrainingTask(cell, TrainingTask.Config.valueOf(config.toUpperCase(Locale.ROOT)),
-          DType.valueOf(dtype.toUpperCase(Locale.ROOT)), 0);
-      unfoldSide = task::step;
-      what = cell;
-      peerConfig = config;
-      flops = 0;
-    }
+    Subject subject = matmul ? Subject.product(args) : Subject.step(args);
+    Timed unfoldSide = subject.unfold();
+    double flops = subject.flops();
 
     List<String> command = List.of(System.getProperty("peer.python", "/usr/bin/python3"),
-        System.getProperty("peer.server", "bench/peers/torch_step_server.py"), what, peerConfig, dtype,
+        System.getProperty("peer.server", "bench/peers/torch_step_server.py"), subject.what(), subject.peerConfig(),
+        subject.dtype(),
         "--impl", System.getProperty("peer.impl", "fused"), "--warmup-seconds", String.valueOf(warmSeconds),
         "--threads", String.valueOf(Kernels.threads()));
     Process torch = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -110,8 +113,8 @@ public final class PeerComparison {
         unfoldSide.run();
         warmCalls++;
       }
-      System.out.printf(Locale.ROOT, "%s %s %s, PyTorch %s; Unfold warmed up for %d %s; kernels: %s%n", what,
-          peerConfig, dtype, matmul ? "torch.mm" : System.getProperty("peer.impl", "fused"), warmCalls,
+      System.out.printf(Locale.ROOT, "%s %s %s, PyTorch %s; Unfold warmed up for %d %s; kernels: %s%n", subject.what(),
+          subject.peerConfig(), subject.dtype(), matmul ? "torch.mm" : System.getProperty("peer.impl", "fused"), warmCalls,
           matmul ? "products" : "steps", Kernels.describe());
       double[] unfold = new double[rounds];
       double[] peer = new double[rounds];
