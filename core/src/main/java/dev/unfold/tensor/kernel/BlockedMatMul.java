@@ -386,13 +386,10 @@ abstract class BlockedMatMul<T> {
         for (int r = 0; r < rows; r++) {
           gather(a, base + r * ars, 1, dst, d + r, rows, kc);
         }
-      } else if (ars == 1) {
-        // Transposed A: each step of k is a run of `rows` consecutive elements, aks apart.
-        copyRuns(a, base, aks, dst, d, rows, kc);
       } else {
-        for (int p = 0; p < kc; p++) {
-          gather(a, base + p * aks, ars, dst, d + p * rows, 1, rows);
-        }
+        // Transposed A (ars = 1, as blocked() sets it): each step of k is a run of `rows`
+        // consecutive elements, aks apart.
+        copyRuns(a, base, aks, dst, d, rows, kc);
       }
       d += rows * kc;
       i += rows;
