@@ -101,35 +101,97 @@ abstract class BlockedMatMul<T> {
       });
       return;
     }
-    inParts(n, k, m, (rowStart, rowEnd, colStart, colEnd) -> blocked(n, k, m, a, ao, transA, b, bo, transB, packedB,
-        null, c, co, accumulate, rowStart, rowEnd, colStart, colEnd));
+    int ars = transA ? 1 : k;
+    int aks = transA ? n : 1;
+    inParts(n, k, m, false,
+        (shared, p, parts, pc, kc) -> packABlock(a, ao, ars, aks, n, pc, kc, shared, p, parts),
+        (rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd, sharedA) -> blocked(n, k, m, a, ao, transA, b, bo,
+            transB, packedB, null, sharedA, c, co, accumulate, rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd));
   }
 
-  /** A part of C: rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)}. */
+  /**
+   * A part of C: rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)}, over the
+   * steps {@code [pcStart, pcEnd)} of k (whole blocks of k), reading A from {@code sharedA} when
+   * it is not null (that range of k packed by {@link SharedPacker}, laid out as {@link #packABlock}).
+   */
   @FunctionalInterface
-  private interface Part {
-    void run(int rowStart, int rowEnd, int colStart, int colEnd);
+  private interface Part<T> {
+    void run(int rowStart, int rowEnd, int colStart, int colEnd, int pcStart, int pcEnd, T sharedA);
+  }
+
+  /** Packs part {@code part} of {@code parts} of the block of k at {@code pc} of op(A) into {@code dst} (see {@link #packABlock}). */
+  @FunctionalInterface
+  private interface SharedPacker<T> {
+    void pack(T dst, int part, int parts, int pc, int kc);
   }
 
   /**
    * Runs {@code part} on each part of an [n×m] product over k, one per thread: bands of rows when
-   * {@link #splitRows}, else of columns, in whole micro-kernel groups.
+   * {@link #splitRows}, else of columns, in whole micro-kernel groups. When every column band
+   * would pack all of A itself ({@link #sharesPackedA}), the threads pack each block of k of A
+   * once, together, and then all read it: one pair of handoffs per block of k instead of every
+   * thread packing the whole of A.
    */
-  private void inParts(int n, int k, int m, Part part) {
+  private void inParts(int n, int k, int m, boolean stacked, SharedPacker<T> packer, Part<T> part) {
     long flops = 2L * n * k * m;
     if (splitRows(n, m)) {
       int parts = parts(flops, n, mr);
       Parallel.run(parts, p -> {
         long range = slice(p, parts, n, mr);
-        part.run((int) (range >>> 32), (int) range, 0, m);
+        part.run((int) (range >>> 32), (int) range, 0, m, 0, k, null);
       });
-    } else {
-      int parts = parts(flops, m, nr);
+      return;
+    }
+    int parts = parts(flops, m, nr);
+    if (!sharesPackedA(n, k, m, parts, stacked)) {
       Parallel.run(parts, p -> {
         long range = slice(p, parts, m, nr);
-        part.run(0, n, (int) (range >>> 32), (int) range);
+        part.run(0, n, (int) (range >>> 32), (int) range, 0, k, null);
+      });
+      return;
+    }
+    T shared = sharedScratch(n * Math.min(k, kBlock));
+    for (int pc = 0; pc < k; pc += kBlock) {
+      int from = pc;
+      int kc = Math.min(kBlock, k - pc);
+      Parallel.run(parts, p -> packer.pack(shared, p, parts, from, kc));
+      Parallel.run(parts, p -> {
+        long range = slice(p, parts, m, nr);
+        part.run(0, n, (int) (range >>> 32), (int) range, from, from + kc, shared);
       });
     }
+  }
+
+  /**
+   * Whether the column bands of a product share one packed copy of A: more than one band, every
+   * band packs A ({@link #packsA}), and A is big enough ({@value #SHARED_A_MIN} elements) that
+   * packing it once per thread costs more than the extra handoffs. NOTE: in a std RNN step's
+   * weight gradients ([256×1600]ᵀ·[1600×256] float32 on two threads) packing took 40% of the
+   * samples, most of it both threads packing all of A (bench/README.md, session I).
+   */
+  private boolean sharesPackedA(int n, int k, int m, int parts, boolean stacked) {
+    if (parts < 2 || (long) n * k < SHARED_A_MIN) {
+      return false;
+    }
+    for (int p = 0; p < parts; p++) {
+      long range = slice(p, parts, m, nr);
+      if (!packsA(n, (int) range - (int) (range >>> 32), stacked)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Elements of A below which the threads do not share its packed copy (see {@link #sharesPackedA}). */
+  static final int SHARED_A_MIN = 1 << 15;
+
+  /**
+   * Whether a part {@code width} columns wide packs A. NOTE: packing A pays only when its panels
+   * are reused across many column panels; a narrow C (an output layer's few classes) reads A in
+   * place, as packing would cost about as much as the product.
+   */
+  private boolean packsA(int n, int width, boolean stacked) {
+    return stacked || (n > SMALL_N || packFewRows && n >= mr) && width > packAMinColumns;
   }
 
   /**
@@ -144,8 +206,10 @@ abstract class BlockedMatMul<T> {
     if (n == 0 || m == 0 || k == 0) {
       return;
     }
-    inParts(n, k, m, (rowStart, rowEnd, colStart, colEnd) -> blocked(n, k, m, null, 0, true, null, 0, false, null,
-        stack, c, 0, true, rowStart, rowEnd, colStart, colEnd));
+    inParts(n, k, m, true,
+        (shared, p, parts, pc, kc) -> packAStackedBlock(stack, n, pc, kc, shared, p, parts),
+        (rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd, sharedA) -> blocked(n, k, m, null, 0, true, null, 0,
+            false, null, stack, sharedA, c, 0, true, rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd));
   }
 
   /**
@@ -214,28 +278,28 @@ abstract class BlockedMatMul<T> {
   }
 
   /**
-   * Rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)} of C, blocked over k, rows
-   * and (when packing) columns. Whether to pack depends on the whole product, not the part. With
-   * a {@code stack} (then A and B are null, transA set), both operands are packed from its blocks.
+   * Rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)} of C over the steps
+   * {@code [pcStart, pcEnd)} of k, blocked over k, rows and (when packing) columns. Whether to pack
+   * depends on the whole product, not the part. With a {@code stack} (then A and B are null,
+   * transA set), both operands are packed from its blocks. With {@code sharedA}, that range of k
+   * (one block) of all of op(A) is already packed, laid out as {@link #packABlock}.
    */
   private void blocked(int n, int k, int m, T a, int ao, boolean transA, T b, int bo, boolean transB,
-      T packedB, Stack<T> stack, T c, int co, boolean accumulate, int rowStart, int rowEnd, int colStart, int colEnd) {
+      T packedB, Stack<T> stack, T sharedA, T c, int co, boolean accumulate, int rowStart, int rowEnd,
+      int colStart, int colEnd, int pcStart, int pcEnd) {
     if (colStart >= colEnd || rowStart >= rowEnd) {
       return;
     }
-    // NOTE: packing A pays only when its panels are reused across many column panels; a narrow C
-    // (an output layer's few classes) reads A in place, as packing would cost about as much as the product.
-    boolean packA = stack != null
-        || (n > SMALL_N || packFewRows && n >= mr) && colEnd - colStart > packAMinColumns;
+    boolean packA = sharedA == null && packsA(n, colEnd - colStart, stack != null);
     boolean packB = stack != null || (transB || n > SMALL_N) && packedB == null;
     T[] scratch = packA || packB ? scratch() : null;
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
     int ncMax = packB ? colBlock : colEnd - colStart;
-    int mcMax = packA ? rowBlock : n;
+    int mcMax = packA || sharedA != null ? rowBlock : n;
     for (int jc = colStart; jc < colEnd; jc += ncMax) {
       int nc = Math.min(ncMax, colEnd - jc);
-      for (int pc = 0; pc < k; pc += kBlock) {
+      for (int pc = pcStart; pc < pcEnd; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
         if (stack != null) {
           packBStacked(stack, m, pc, kc, jc, nc, scratch[1]);
@@ -250,14 +314,19 @@ abstract class BlockedMatMul<T> {
           int apo;
           int pars;
           int paks;
-          if (stack != null) {
-            packAStacked(stack, n, ic, mc, pc, kc, scratch[0]);
+          if (sharedA != null) {
+            ap = sharedA;
+            apo = ic * kc;
+            pars = -1;
+            paks = -1;
+          } else if (stack != null) {
+            packAStacked(stack, n, ic, mc, pc, kc, scratch[0], 0, 0, 1);
             ap = scratch[0];
             apo = 0;
             pars = -1;
             paks = -1;
           } else if (packA) {
-            packA(a, ao, ars, aks, ic, mc, pc, kc, scratch[0]);
+            packA(a, ao, ars, aks, ic, mc, pc, kc, scratch[0], 0, 0, 1);
             ap = scratch[0];
             apo = 0;
             pars = -1;
@@ -361,38 +430,71 @@ abstract class BlockedMatMul<T> {
     }
   }
 
-  /** This thread's packing buffers: {@code [0]} for A ({@code rowBlock·kBlock}), {@code [1]} for B ({@code kBlock·colBlock}). */
+  /** This thread's packing buffers: {@code [0]} for A ({@code rowBlock·kBlock}), {@code [1]} for B ({@code kBlock·colBlock}); see also {@link #sharedScratch}. */
   abstract T[] scratch();
+
+  /**
+   * The calling thread's buffer of at least {@code size} elements for a packed block of A that
+   * the threads of one product share (see {@link #inParts}); grown as needed, kept for reuse.
+   */
+  abstract T sharedScratch(int size);
 
   /** Sets {@code c[from, to)} to zero. */
   abstract void zero(T c, int from, int to);
 
   /**
-   * Packs rows {@code [ic, ic+mc)} × k-range {@code [pc, pc+kc)} of op(A): panels of mr rows (step
-   * p of row r at {@code p·mr + r}), then the remaining rows as one panel of their own (with
-   * {@link #packFewRows}) or as single rows.
+   * Packs rows {@code [ic, ic+mc)} × k-range {@code [pc, pc+kc)} of op(A) from {@code dst[to]} on:
+   * panels of mr rows (step p of row r at {@code p·mr + r}), then the remaining rows as one panel
+   * of their own (with {@link #packFewRows}) or as single rows. Only the panels whose index is
+   * {@code part} modulo {@code parts} are written, so threads can share the work.
    */
-  private void packA(T a, int ao, int ars, int aks, int ic, int mc, int pc, int kc, T dst) {
-    int d = 0;
-    for (int i = 0; i < mc; ) {
+  private void packA(T a, int ao, int ars, int aks, int ic, int mc, int pc, int kc, T dst, int to, int part,
+      int parts) {
+    int d = to;
+    for (int i = 0, panel = 0; i < mc; panel++) {
       int rows = rowStep(i, mc, true);
       int base = ao + (ic + i) * ars + pc * aks;
-      if (rows == 1) {
-        gather(a, base, aks, dst, d, 1, kc);
-      } else if (aks == 1) {
-        // NOTE: row-major A is read along its rows, writing every rows-th element: one gather
-        // per row instead of one per step of k (6 elements each), 9–16% faster on an RNN
-        // step's products ([32×256]·[256×1024] and the like; bench/README.md, session F).
-        for (int r = 0; r < rows; r++) {
-          gather(a, base + r * ars, 1, dst, d + r, rows, kc);
-        }
-      } else {
-        // Transposed A (ars = 1, as blocked() sets it): each step of k is a run of `rows`
-        // consecutive elements, aks apart.
-        copyRuns(a, base, aks, dst, d, rows, kc);
+      if (panel % parts == part) {
+        packPanel(a, base, ars, aks, rows, kc, dst, d);
       }
       d += rows * kc;
       i += rows;
+    }
+  }
+
+  /** One panel of {@link #packA}: {@code rows} rows of op(A) from {@code a[base]} on, kc steps each. */
+  private void packPanel(T a, int base, int ars, int aks, int rows, int kc, T dst, int d) {
+    if (rows == 1) {
+      gather(a, base, aks, dst, d, 1, kc);
+    } else if (aks == 1) {
+      // NOTE: row-major A is read along its rows, writing every rows-th element: one gather
+      // per row instead of one per step of k (6 elements each), 9–16% faster on an RNN
+      // step's products ([32×256]·[256×1024] and the like; bench/README.md, session F).
+      for (int r = 0; r < rows; r++) {
+        gather(a, base + r * ars, 1, dst, d + r, rows, kc);
+      }
+    } else {
+      // Transposed A (ars = 1, as blocked() sets it): each step of k is a run of `rows`
+      // consecutive elements, aks apart.
+      copyRuns(a, base, aks, dst, d, rows, kc);
+    }
+  }
+
+  /**
+   * Packs the k-range {@code [pc, pc+kc)} of all n rows of op(A) into {@code dst}, row block after
+   * row block of {@link #rowBlock} rows, each laid out by {@link #packA} (the block at row ic starts
+   * {@code ic·kc} elements in): this thread's share, {@code part} of {@code parts}.
+   */
+  private void packABlock(T a, int ao, int ars, int aks, int n, int pc, int kc, T dst, int part, int parts) {
+    for (int ic = 0; ic < n; ic += rowBlock) {
+      packA(a, ao, ars, aks, ic, Math.min(rowBlock, n - ic), pc, kc, dst, ic * kc, part, parts);
+    }
+  }
+
+  /** {@link #packABlock} for stacked blocks. */
+  private void packAStackedBlock(Stack<T> stack, int n, int pc, int kc, T dst, int part, int parts) {
+    for (int ic = 0; ic < n; ic += rowBlock) {
+      packAStacked(stack, n, ic, Math.min(rowBlock, n - ic), pc, kc, dst, ic * kc, part, parts);
     }
   }
 
@@ -401,17 +503,16 @@ abstract class BlockedMatMul<T> {
    * column panels of the widths {@link #panelWidth} gives, each panel kc rows of its width.
    */
   private void packB(T b, int bo, boolean transB, int k, int m, int pc, int kc, int jc, int nc, T dst) {
+    if (!transB) {
+      rowsToPanels(b, bo + pc * m + jc, m, kc, nc, dst, kc, 0);
+      return;
+    }
+    // op(B)[p, col + q] = B[col + q, p]: read each stored row along k, write with stride width.
     int d = 0;
     for (int j = 0; j < nc; ) {
       int width = panelWidth(nc - j);
-      int col = jc + j;
-      if (transB) {
-        // op(B)[p, col + q] = B[col + q, p]: read each stored row along k, write with stride width.
-        for (int q = 0; q < width; q++) {
-          gather(b, bo + (col + q) * k + pc, 1, dst, d + q, width, kc);
-        }
-      } else {
-        copyRuns(b, bo + pc * m + col, m, dst, d, width, kc);
+      for (int q = 0; q < width; q++) {
+        gather(b, bo + (jc + j + q) * k + pc, 1, dst, d + q, width, kc);
       }
       d += kc * width;
       j += width;
@@ -420,19 +521,23 @@ abstract class BlockedMatMul<T> {
 
   /**
    * {@link #packA} for stacked blocks: op(A) = Aᵀ, so row i of op(A) at step p is element i of
-   * row p of the stack; laid out exactly as {@link #packA} lays out the stacked copy.
+   * row p of the stack; laid out exactly as {@link #packA} lays out the stacked copy, and shared
+   * between threads the same way.
    */
-  private void packAStacked(Stack<T> stack, int n, int ic, int mc, int pc, int kc, T dst) {
-    int d = 0;
-    for (int i = 0; i < mc; ) {
+  private void packAStacked(Stack<T> stack, int n, int ic, int mc, int pc, int kc, T dst, int to, int part,
+      int parts) {
+    int d = to;
+    for (int i = 0, panel = 0; i < mc; panel++) {
       int rows = rowStep(i, mc, true);
-      int s = stack.block(pc);
-      for (int p = 0; p < kc; ) {
-        int step = pc + p;
-        s = stack.blockFrom(s, step);
-        int steps = Math.min(kc - p, stack.start()[s + 1] - step);
-        copyRuns(stack.a()[s], (step - stack.start()[s]) * n + ic + i, n, dst, d + p * rows, rows, steps);
-        p += steps;
+      if (panel % parts == part) {
+        int s = stack.block(pc);
+        for (int p = 0; p < kc; ) {
+          int step = pc + p;
+          s = stack.blockFrom(s, step);
+          int steps = Math.min(kc - p, stack.start()[s + 1] - step);
+          copyRuns(stack.a()[s], (step - stack.start()[s]) * n + ic + i, n, dst, d + p * rows, rows, steps);
+          p += steps;
+        }
       }
       d += rows * kc;
       i += rows;
@@ -441,20 +546,31 @@ abstract class BlockedMatMul<T> {
 
   /** {@link #packB} (untransposed) for stacked blocks: step p of B is row p of the stack. */
   private void packBStacked(Stack<T> stack, int m, int pc, int kc, int jc, int nc, T dst) {
-    int d = 0;
-    for (int j = 0; j < nc; ) {
-      int width = panelWidth(nc - j);
-      int col = jc + j;
-      int s = stack.block(pc);
-      for (int p = 0; p < kc; ) {
-        int step = pc + p;
-        s = stack.blockFrom(s, step);
-        int steps = Math.min(kc - p, stack.start()[s + 1] - step);
-        copyRuns(stack.b()[s], (step - stack.start()[s]) * m + col, m, dst, d + p * width, width, steps);
-        p += steps;
+    int s = stack.block(pc);
+    for (int p = 0; p < kc; ) {
+      int step = pc + p;
+      s = stack.blockFrom(s, step);
+      int steps = Math.min(kc - p, stack.start()[s + 1] - step);
+      rowsToPanels(stack.b()[s], (step - stack.start()[s]) * m + jc, m, steps, nc, dst, kc, p);
+      p += steps;
+    }
+  }
+
+  /**
+   * Copies {@code rows} rows of {@code nc} elements ({@code src[from + r·stride…]}) into the column
+   * panels of a packed B block of kc steps (see {@link #packB}), as its steps {@code p0…}. NOTE:
+   * row by row, so the source is read in order: panel by panel (a run per row, rows m apart) took
+   * 15% of a [256×1600]ᵀ·[1600×256] float32 product on two threads, row by row about half that
+   * (bench/README.md, session I).
+   */
+  private void rowsToPanels(T src, int from, int stride, int rows, int nc, T dst, int kc, int p0) {
+    for (int r = 0; r < rows; r++) {
+      int f = from + r * stride;
+      for (int j = 0; j < nc; ) {
+        int width = panelWidth(nc - j);
+        copyRuns(src, f + j, 0, dst, kc * j + (p0 + r) * width, width, 1);
+        j += width;
       }
-      d += kc * width;
-      j += width;
     }
   }
 

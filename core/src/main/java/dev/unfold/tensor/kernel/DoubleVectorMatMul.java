@@ -32,9 +32,12 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
 
   static final DoubleVectorMatMul INSTANCE = new DoubleVectorMatMul(EIGHT_BY_THREE);
 
-  /** Packing buffers, one set per thread (kernel scratch, never visible outside). */
+  /**
+   * Packing buffers, one set per thread: a block of A, a block of B, and (grown as needed) a block
+   * of A the threads of one product share. Kernel scratch, never visible outside.
+   */
   private final ThreadLocal<double[][]> scratch =
-      ThreadLocal.withInitial(() -> new double[][] {new double[rowBlock * kBlock], new double[kBlock * colBlock]});
+      ThreadLocal.withInitial(() -> new double[][] {new double[rowBlock * kBlock], new double[kBlock * colBlock], new double[0]});
 
   /**
    * The products with the 8 × 3 or the 4 × 3 micro-kernels (both correct on any species; the
@@ -51,6 +54,15 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
   @Override
   double[][] scratch() {
     return scratch.get();
+  }
+
+  @Override
+  double[] sharedScratch(int size) {
+    double[][] buffers = scratch.get();
+    if (buffers[2].length < size) {
+      buffers[2] = new double[size];
+    }
+    return buffers[2];
   }
 
   @Override
@@ -72,7 +84,10 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
 
   /**
    * NOTE: runs of whole vectors (a packed B panel's width, a float64 4-row A panel) move a vector
-   * at a time; one call per panel replaces one per step of k (bench/README.md, session H).
+   * at a time; one call per panel replaces one per step of k (bench/README.md, session H). Runs of
+   * at least half a vector (a float32 6-row A panel) move one vector each too: the lanes past the
+   * run land where the next run goes and are overwritten by it, and the last run moves element by
+   * element, so nothing past {@code to + run·count} is written (bench/README.md, session I).
    */
   @Override
   void copyRuns(double[] src, int from, int stride, double[] dst, int to, int run, int count) {
@@ -84,6 +99,11 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
           DoubleVector.fromArray(S, src, f + v).intoArray(dst, t + v);
         }
       }
+    } else if (run < L && 2 * run >= L && count > 1) {
+      for (int c = 0; c < count - 1; c++) {
+        DoubleVector.fromArray(S, src, from + c * stride).intoArray(dst, to + c * run);
+      }
+      copyRuns(src, from + (count - 1) * stride, stride, dst, to + (count - 1) * run, run, 1);
     } else {
       for (int c = 0; c < count; c++) {
         int f = from + c * stride;

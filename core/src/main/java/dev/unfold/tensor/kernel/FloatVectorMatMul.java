@@ -38,9 +38,12 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
 
   static final FloatVectorMatMul INSTANCE = new FloatVectorMatMul(EIGHT_BY_THREE);
 
-  /** Packing buffers, one set per thread (kernel scratch, never visible outside). */
+  /**
+   * Packing buffers, one set per thread: a block of A, a block of B, and (grown as needed) a block
+   * of A the threads of one product share. Kernel scratch, never visible outside.
+   */
   private final ThreadLocal<float[][]> scratch =
-      ThreadLocal.withInitial(() -> new float[][] {new float[rowBlock * kBlock], new float[kBlock * colBlock]});
+      ThreadLocal.withInitial(() -> new float[][] {new float[rowBlock * kBlock], new float[kBlock * colBlock], new float[0]});
 
   /**
    * The products with the 8 × 3 or the 6 × 2 micro-kernels (both correct on any species; the
@@ -54,6 +57,15 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   @Override
   float[][] scratch() {
     return scratch.get();
+  }
+
+  @Override
+  float[] sharedScratch(int size) {
+    float[][] buffers = scratch.get();
+    if (buffers[2].length < size) {
+      buffers[2] = new float[size];
+    }
+    return buffers[2];
   }
 
   @Override
@@ -75,7 +87,10 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
 
   /**
    * NOTE: runs of whole vectors (a packed B panel's width, a float64 4-row A panel) move a vector
-   * at a time; one call per panel replaces one per step of k (bench/README.md, session H).
+   * at a time; one call per panel replaces one per step of k (bench/README.md, session H). Runs of
+   * at least half a vector (a float32 6-row A panel) move one vector each too: the lanes past the
+   * run land where the next run goes and are overwritten by it, and the last run moves element by
+   * element, so nothing past {@code to + run·count} is written (bench/README.md, session I).
    */
   @Override
   void copyRuns(float[] src, int from, int stride, float[] dst, int to, int run, int count) {
@@ -87,6 +102,11 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
           FloatVector.fromArray(S, src, f + v).intoArray(dst, t + v);
         }
       }
+    } else if (run < L && 2 * run >= L && count > 1) {
+      for (int c = 0; c < count - 1; c++) {
+        FloatVector.fromArray(S, src, from + c * stride).intoArray(dst, to + c * run);
+      }
+      copyRuns(src, from + (count - 1) * stride, stride, dst, to + (count - 1) * run, run, 1);
     } else {
       for (int c = 0; c < count; c++) {
         int f = from + c * stride;
