@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The {@code double} half of the SIMD matrix products (see {@link BlockedMatMul} for the
- * blocking and packing): micro-kernels of 8 rows × 3 vectors (4 × 3 below 512-bit vectors) on the
+ * blocking and packing): micro-kernels of 8 rows × 3 vectors (6 × 2 below 512-bit vectors) on the
  * preferred {@code DoubleVector} species, dot products and element copies. Loading this class without the
  * module {@code jdk.incubator.vector} fails; only {@link VectorMatMul} touches it.
  *
@@ -19,10 +19,12 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
   private static final int L = S.length();
   /**
    * Whether the main micro-kernel is 8 rows × 3 vectors (24 accumulators + 3 B vectors + 1 A
-   * broadcast: AVX-512's 32 registers) rather than 4 rows × 3 vectors (12 + 3 + 1, for 16
-   * registers). NOTE: float32 uses 6 × 2 on packed A for 16 registers; in float64 that measured
-   * no faster (Zen 3: std RNN step 62.7 against 63.1 and 66.1 against 61.5 ms, LSTM 211.7 against
-   * 200.0 ms; bench/README.md, session E), so float64 keeps 4 × 3.
+   * broadcast: AVX-512's 32 registers) rather than 6 rows × 2 vectors (12 + 2 + 1, for 16
+   * registers), as in float32. NOTE: float64 had 4 × 3 (12 + 3 + 1) until session I
+   * (bench/README.md). 6 × 2 on packed A had measured no faster in session E; in session I, after
+   * the packing changes and with packed B panels read through running offsets (where 4 × 3 spilled
+   * accumulators in session H), it made float64 products 8–18% and the std float64 steps 4–17%
+   * faster, measured interleaved.
    */
   private static final boolean EIGHT_BY_THREE = S.vectorBitSize() >= 512;
   /** Inner-dimension block; chosen by measurement (KC 128/256 × MC 64/128/256 × NC 8/32 panels, n = 1024). */
@@ -40,11 +42,12 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
       ThreadLocal.withInitial(() -> new double[][] {new double[rowBlock * kBlock], new double[kBlock * colBlock], new double[0]});
 
   /**
-   * The products with the 8 × 3 or the 4 × 3 micro-kernels (both correct on any species; the
-   * tests run the set this machine does not choose too).
+   * The products with the 8 × 3 or the 6 × 2 micro-kernels (both correct on any species; the
+   * tests run the set this machine does not choose too). The row block of packed A, 64 or 72
+   * rows, is a multiple of the kernel's rows.
    */
   DoubleVectorMatMul(boolean eightByThree) {
-    super(L, eightByThree ? 8 : 4, 3, KC, 64, NC_PANELS, false);
+    super(L, eightByThree ? 8 : 6, eightByThree ? 3 : 2, KC, eightByThree ? 64 : 72, NC_PANELS, !eightByThree);
   }
 
   static int bits() {
@@ -83,23 +86,26 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
   }
 
   /**
-   * NOTE: runs of whole vectors (a packed B panel's width, a float64 4-row A panel) move a vector
-   * at a time; one call per panel replaces one per step of k (bench/README.md, session H). Runs of
-   * at least half a vector (a float32 6-row A panel) move one vector each too: the lanes past the
-   * run land where the next run goes and are overwritten by it, and the last run moves element by
-   * element, so nothing past {@code to + run·count} is written (bench/README.md, session I).
+   * NOTE: a run of at least a vector moves a vector at a time, the last vector ending where the
+   * run ends (overlapping the one before when the run is not a whole number of vectors: a float64
+   * 6-row A panel); one call per panel replaces one per step of k (bench/README.md, sessions H and
+   * I). Runs of at least half a vector (a float32 6-row A panel) move one vector each too: the
+   * lanes past the run land where the next run goes and are overwritten by it, and the last run
+   * moves element by element, so nothing past {@code to + run·count} is written.
    */
   @Override
   void copyRuns(double[] src, int from, int stride, double[] dst, int to, int run, int count) {
-    if (run % L == 0) {
+    if (run >= L) {
+      int last = run - L;
       for (int c = 0; c < count; c++) {
         int f = from + c * stride;
         int t = to + c * run;
-        for (int v = 0; v < run; v += L) {
+        for (int v = 0; v < last; v += L) {
           DoubleVector.fromArray(S, src, f + v).intoArray(dst, t + v);
         }
+        DoubleVector.fromArray(S, src, f + last).intoArray(dst, t + last);
       }
-    } else if (run < L && 2 * run >= L && count > 1) {
+    } else if (2 * run >= L && count > 1) {
       for (int c = 0; c < count - 1; c++) {
         DoubleVector.fromArray(S, src, from + c * stride).intoArray(dst, to + c * run);
       }
@@ -231,14 +237,30 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
     if (mr == 8) {
       k8x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
     } else {
-      k4x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+      k6x2(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void fullTilePackedA(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    if (mr == 8) {
+      fullTile(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);  // the 8-row kernels take packed A as strided
+    } else if (ldb == 2 * L) {
+      k6x2Panels(first, kc, a, ao, b, bo, c, co, ldc);
+    } else {
+      k6x2Packed(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
     }
   }
 
   @Override
   void fullRow(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
       double[] c, int co, int ldc) {
-    k1x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    if (mr == 8) {
+      k1x3(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    } else {
+      k1x2(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
   }
 
   @Override
@@ -247,7 +269,39 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
     if (mr == 8) {
       k8x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
     } else {
-      k4x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+      k6x1(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void vectorTilePackedA(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo, int ldb,
+      double[] c, int co, int ldc) {
+    if (mr == 8) {
+      vectorTile(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);  // the 8-row kernels take packed A as strided
+    } else {
+      k6x1Packed(first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc);
+    }
+  }
+
+  @Override
+  void remainderTilePackedA(int rows, boolean fullWidth, boolean first, int kc, double[] a, int ao, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    if (fullWidth) {
+      switch (rows) {
+        case 2 -> k2x2Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
+        case 3 -> k3x2Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
+        case 4 -> k4x2Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
+        case 5 -> k5x2Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
+        default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");
+      }
+    } else {
+      switch (rows) {
+        case 2 -> k2x1Packed(first, kc, a, ao, 1, 2, b, bo, ldb, c, co, ldc);
+        case 3 -> k3x1Packed(first, kc, a, ao, 1, 3, b, bo, ldb, c, co, ldc);
+        case 4 -> k4x1Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
+        case 5 -> k5x1Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
+        default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");
+      }
     }
   }
 
@@ -431,73 +485,86 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
     r02.intoArray(c, c0 + 2 * L);
   }
 
-  /** 4 rows × 3 vectors (see {@link BlockedMatMul#fullTile}). */
-  static void k4x3(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+  /** 6 rows × 2 vectors (see {@link BlockedMatMul#fullTile}). */
+  static void k6x2(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
       int ldb, double[] c, int co, int ldc) {
     int c0 = co;
     int c1 = co + 1 * ldc;
     int c2 = co + 2 * ldc;
     int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
     DoubleVector r00 = start(first, c, c0);
     DoubleVector r01 = start(first, c, c0 + 1 * L);
-    DoubleVector r02 = start(first, c, c0 + 2 * L);
     DoubleVector r10 = start(first, c, c1);
     DoubleVector r11 = start(first, c, c1 + 1 * L);
-    DoubleVector r12 = start(first, c, c1 + 2 * L);
     DoubleVector r20 = start(first, c, c2);
     DoubleVector r21 = start(first, c, c2 + 1 * L);
-    DoubleVector r22 = start(first, c, c2 + 2 * L);
     DoubleVector r30 = start(first, c, c3);
     DoubleVector r31 = start(first, c, c3 + 1 * L);
-    DoubleVector r32 = start(first, c, c3 + 2 * L);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r41 = start(first, c, c4 + 1 * L);
+    DoubleVector r50 = start(first, c, c5);
+    DoubleVector r51 = start(first, c, c5 + 1 * L);
     int a0 = ao;
     int a1 = ao + 1 * ars;
     int a2 = ao + 2 * ars;
     int a3 = ao + 3 * ars;
+    int a4 = ao + 4 * ars;
+    int a5 = ao + 5 * ars;
     for (int p = 0; p < kc; p++) {
       int bp = bo + p * ldb;
       DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
       DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
-      DoubleVector b2 = DoubleVector.fromArray(S, b, bp + 2 * L);
       int ap = p * aks;
       DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
-      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01); r02 = x0.fma(b2, r02);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
       DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + ap]);
-      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11); r12 = x1.fma(b2, r12);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
       DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + ap]);
-      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21); r22 = x2.fma(b2, r22);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
       DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + ap]);
-      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31); r32 = x3.fma(b2, r32);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[a4 + ap]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[a5 + ap]);
+      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51);
     }
     r00.intoArray(c, c0);
     r01.intoArray(c, c0 + 1 * L);
-    r02.intoArray(c, c0 + 2 * L);
     r10.intoArray(c, c1);
     r11.intoArray(c, c1 + 1 * L);
-    r12.intoArray(c, c1 + 2 * L);
     r20.intoArray(c, c2);
     r21.intoArray(c, c2 + 1 * L);
-    r22.intoArray(c, c2 + 2 * L);
     r30.intoArray(c, c3);
     r31.intoArray(c, c3 + 1 * L);
-    r32.intoArray(c, c3 + 2 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+    r50.intoArray(c, c5);
+    r51.intoArray(c, c5 + 1 * L);
   }
 
-  /** 4 rows × 1 vector (see {@link BlockedMatMul#fullTile}). */
-  static void k4x1(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+  /** 6 rows × 1 vector (see {@link BlockedMatMul#fullTile}). */
+  static void k6x1(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
       int ldb, double[] c, int co, int ldc) {
     int c0 = co;
     int c1 = co + 1 * ldc;
     int c2 = co + 2 * ldc;
     int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
     DoubleVector r00 = start(first, c, c0);
     DoubleVector r10 = start(first, c, c1);
     DoubleVector r20 = start(first, c, c2);
     DoubleVector r30 = start(first, c, c3);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r50 = start(first, c, c5);
     int a0 = ao;
     int a1 = ao + 1 * ars;
     int a2 = ao + 2 * ars;
     int a3 = ao + 3 * ars;
+    int a4 = ao + 4 * ars;
+    int a5 = ao + 5 * ars;
     for (int p = 0; p < kc; p++) {
       int bp = bo + p * ldb;
       DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
@@ -510,11 +577,36 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
       r20 = x2.fma(b0, r20);
       DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + ap]);
       r30 = x3.fma(b0, r30);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[a4 + ap]);
+      r40 = x4.fma(b0, r40);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[a5 + ap]);
+      r50 = x5.fma(b0, r50);
     }
     r00.intoArray(c, c0);
     r10.intoArray(c, c1);
     r20.intoArray(c, c2);
     r30.intoArray(c, c3);
+    r40.intoArray(c, c4);
+    r50.intoArray(c, c5);
+  }
+
+  /** 1 row × 2 vectors (see {@link BlockedMatMul#fullTile}). */
+  static void k1x2(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    int a0 = ao;
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      int ap = p * aks;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
   }
 
   /** 1 row × 1 vector (see {@link BlockedMatMul#fullTile}). */
@@ -531,5 +623,408 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
       r00 = x0.fma(b0, r00);
     }
     r00.intoArray(c, c0);
+  }
+
+  /** 6 rows × 2 vectors, A packed (6 values per step; {@code ars} and {@code aks} unused). */
+  static void k6x2Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r21 = start(first, c, c2 + 1 * L);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r31 = start(first, c, c3 + 1 * L);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r41 = start(first, c, c4 + 1 * L);
+    DoubleVector r50 = start(first, c, c5);
+    DoubleVector r51 = start(first, c, c5 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 6;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[ap + 5]);
+      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+    r50.intoArray(c, c5);
+    r51.intoArray(c, c5 + 1 * L);
+  }
+
+  /** 6 rows × 1 vector, A packed (6 values per step; {@code ars} and {@code aks} unused). */
+  static void k6x1Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r50 = start(first, c, c5);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = ao + p * 6;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[ap + 5]);
+      r50 = x5.fma(b0, r50);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+    r40.intoArray(c, c4);
+    r50.intoArray(c, c5);
+  }
+
+  /**
+   * {@link #k6x2Packed} on a packed B panel too (steps 2 vectors apart): A and B each
+   * advance by one running offset. NOTE: with offsets computed from p, C2 (JDK 17) kept 47
+   * instructions per 12 FMAs in the float32 loop; with running offsets and a constant B stride,
+   * 40 and no spills (bench/README.md, sessions H and I).
+   */
+  static void k6x2Panels(boolean first, int kc, double[] a, int ao, double[] b, int bo, double[] c, int co,
+      int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r21 = start(first, c, c2 + 1 * L);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r31 = start(first, c, c3 + 1 * L);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r41 = start(first, c, c4 + 1 * L);
+    DoubleVector r50 = start(first, c, c5);
+    DoubleVector r51 = start(first, c, c5 + 1 * L);
+    int bp = bo;
+    for (int ap = ao, end = ao + 6 * kc; ap < end; ap += 6) {
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      bp += 2 * L;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[ap + 5]);
+      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+    r50.intoArray(c, c5);
+    r51.intoArray(c, c5 + 1 * L);
+  }
+
+  /** 2 rows × 2 vectors, A packed (2 values per step; {@code ars} and {@code aks} unused). */
+  static void k2x2Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 2;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+  }
+
+  /** 2 rows × 1 vector, A packed (2 values per step; {@code ars} and {@code aks} unused). */
+  static void k2x1Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r10 = start(first, c, c1);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = ao + p * 2;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+  }
+
+  /** 3 rows × 2 vectors, A packed (3 values per step; {@code ars} and {@code aks} unused). */
+  static void k3x2Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r21 = start(first, c, c2 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 3;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+  }
+
+  /** 3 rows × 1 vector, A packed (3 values per step; {@code ars} and {@code aks} unused). */
+  static void k3x1Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r20 = start(first, c, c2);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = ao + p * 3;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+  }
+
+  /** 4 rows × 2 vectors, A packed (4 values per step; {@code ars} and {@code aks} unused). */
+  static void k4x2Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r21 = start(first, c, c2 + 1 * L);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r31 = start(first, c, c3 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 4;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+  }
+
+  /** 4 rows × 1 vector, A packed (4 values per step; {@code ars} and {@code aks} unused). */
+  static void k4x1Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r30 = start(first, c, c3);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = ao + p * 4;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+  }
+
+  /** 5 rows × 2 vectors, A packed (5 values per step; {@code ars} and {@code aks} unused). */
+  static void k5x2Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r01 = start(first, c, c0 + 1 * L);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r11 = start(first, c, c1 + 1 * L);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r21 = start(first, c, c2 + 1 * L);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r31 = start(first, c, c3 + 1 * L);
+    DoubleVector r40 = start(first, c, c4);
+    DoubleVector r41 = start(first, c, c4 + 1 * L);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bp + 1 * L);
+      int ap = ao + p * 5;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+  }
+
+  /** 5 rows × 1 vector, A packed (5 values per step; {@code ars} and {@code aks} unused). */
+  static void k5x1Packed(boolean first, int kc, double[] a, int ao, int ars, int aks, double[] b, int bo,
+      int ldb, double[] c, int co, int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    DoubleVector r00 = start(first, c, c0);
+    DoubleVector r10 = start(first, c, c1);
+    DoubleVector r20 = start(first, c, c2);
+    DoubleVector r30 = start(first, c, c3);
+    DoubleVector r40 = start(first, c, c4);
+    for (int p = 0; p < kc; p++) {
+      int bp = bo + p * ldb;
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bp);
+      int ap = ao + p * 5;
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40);
+    }
+    r00.intoArray(c, c0);
+    r10.intoArray(c, c1);
+    r20.intoArray(c, c2);
+    r30.intoArray(c, c3);
+    r40.intoArray(c, c4);
   }
 }

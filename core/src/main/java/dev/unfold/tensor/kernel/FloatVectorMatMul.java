@@ -86,23 +86,26 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   }
 
   /**
-   * NOTE: runs of whole vectors (a packed B panel's width, a float64 4-row A panel) move a vector
-   * at a time; one call per panel replaces one per step of k (bench/README.md, session H). Runs of
-   * at least half a vector (a float32 6-row A panel) move one vector each too: the lanes past the
-   * run land where the next run goes and are overwritten by it, and the last run moves element by
-   * element, so nothing past {@code to + run·count} is written (bench/README.md, session I).
+   * NOTE: a run of at least a vector moves a vector at a time, the last vector ending where the
+   * run ends (overlapping the one before when the run is not a whole number of vectors: a float64
+   * 6-row A panel); one call per panel replaces one per step of k (bench/README.md, sessions H and
+   * I). Runs of at least half a vector (a float32 6-row A panel) move one vector each too: the
+   * lanes past the run land where the next run goes and are overwritten by it, and the last run
+   * moves element by element, so nothing past {@code to + run·count} is written.
    */
   @Override
   void copyRuns(float[] src, int from, int stride, float[] dst, int to, int run, int count) {
-    if (run % L == 0) {
+    if (run >= L) {
+      int last = run - L;
       for (int c = 0; c < count; c++) {
         int f = from + c * stride;
         int t = to + c * run;
-        for (int v = 0; v < run; v += L) {
+        for (int v = 0; v < last; v += L) {
           FloatVector.fromArray(S, src, f + v).intoArray(dst, t + v);
         }
+        FloatVector.fromArray(S, src, f + last).intoArray(dst, t + last);
       }
-    } else if (run < L && 2 * run >= L && count > 1) {
+    } else if (2 * run >= L && count > 1) {
       for (int c = 0; c < count - 1; c++) {
         FloatVector.fromArray(S, src, from + c * stride).intoArray(dst, to + c * run);
       }
@@ -622,63 +625,6 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     r00.intoArray(c, c0);
   }
 
-  /**
-   * {@link #k6x2Packed} on a packed B panel too (steps 2 vectors apart): A and B each advance by one
-   * running offset. NOTE: with {@code p·6} and {@code p·ldb} offsets C2 (JDK 17) kept 47
-   * instructions per 12 FMAs in the loop, with running offsets and a constant B stride 40, no
-   * spills, about 10% faster alone in L1 (bench/README.md, sessions H and I).
-   */
-  static void k6x2Panels(boolean first, int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc) {
-    int c0 = co;
-    int c1 = co + 1 * ldc;
-    int c2 = co + 2 * ldc;
-    int c3 = co + 3 * ldc;
-    int c4 = co + 4 * ldc;
-    int c5 = co + 5 * ldc;
-    FloatVector r00 = start(first, c, c0);
-    FloatVector r01 = start(first, c, c0 + 1 * L);
-    FloatVector r10 = start(first, c, c1);
-    FloatVector r11 = start(first, c, c1 + 1 * L);
-    FloatVector r20 = start(first, c, c2);
-    FloatVector r21 = start(first, c, c2 + 1 * L);
-    FloatVector r30 = start(first, c, c3);
-    FloatVector r31 = start(first, c, c3 + 1 * L);
-    FloatVector r40 = start(first, c, c4);
-    FloatVector r41 = start(first, c, c4 + 1 * L);
-    FloatVector r50 = start(first, c, c5);
-    FloatVector r51 = start(first, c, c5 + 1 * L);
-    int bp = bo;
-    for (int ap = ao, end = ao + 6 * kc; ap < end; ap += 6) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      bp += 2 * L;
-      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
-      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
-      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
-      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
-      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
-      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
-      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
-      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
-      FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
-      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
-      FloatVector x5 = FloatVector.broadcast(S, a[ap + 5]);
-      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51);
-    }
-    r00.intoArray(c, c0);
-    r01.intoArray(c, c0 + 1 * L);
-    r10.intoArray(c, c1);
-    r11.intoArray(c, c1 + 1 * L);
-    r20.intoArray(c, c2);
-    r21.intoArray(c, c2 + 1 * L);
-    r30.intoArray(c, c3);
-    r31.intoArray(c, c3 + 1 * L);
-    r40.intoArray(c, c4);
-    r41.intoArray(c, c4 + 1 * L);
-    r50.intoArray(c, c5);
-    r51.intoArray(c, c5 + 1 * L);
-  }
-
   /** 6 rows × 2 vectors, A packed (6 values per step; {@code ars} and {@code aks} unused). */
   static void k6x2Packed(boolean first, int kc, float[] a, int ao, int ars, int aks, float[] b, int bo,
       int ldb, float[] c, int co, int ldc) {
@@ -770,6 +716,64 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     r30.intoArray(c, c3);
     r40.intoArray(c, c4);
     r50.intoArray(c, c5);
+  }
+
+  /**
+   * {@link #k6x2Packed} on a packed B panel too (steps 2 vectors apart): A and B each
+   * advance by one running offset. NOTE: with offsets computed from p, C2 (JDK 17) kept 47
+   * instructions per 12 FMAs in the float32 loop; with running offsets and a constant B stride,
+   * 40 and no spills (bench/README.md, sessions H and I).
+   */
+  static void k6x2Panels(boolean first, int kc, float[] a, int ao, float[] b, int bo, float[] c, int co,
+      int ldc) {
+    int c0 = co;
+    int c1 = co + 1 * ldc;
+    int c2 = co + 2 * ldc;
+    int c3 = co + 3 * ldc;
+    int c4 = co + 4 * ldc;
+    int c5 = co + 5 * ldc;
+    FloatVector r00 = start(first, c, c0);
+    FloatVector r01 = start(first, c, c0 + 1 * L);
+    FloatVector r10 = start(first, c, c1);
+    FloatVector r11 = start(first, c, c1 + 1 * L);
+    FloatVector r20 = start(first, c, c2);
+    FloatVector r21 = start(first, c, c2 + 1 * L);
+    FloatVector r30 = start(first, c, c3);
+    FloatVector r31 = start(first, c, c3 + 1 * L);
+    FloatVector r40 = start(first, c, c4);
+    FloatVector r41 = start(first, c, c4 + 1 * L);
+    FloatVector r50 = start(first, c, c5);
+    FloatVector r51 = start(first, c, c5 + 1 * L);
+    int bp = bo;
+    for (int ap = ao, end = ao + 6 * kc; ap < end; ap += 6) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + 1 * L);
+      bp += 2 * L;
+      FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+      r00 = x0.fma(b0, r00); r01 = x0.fma(b1, r01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+      r10 = x1.fma(b0, r10); r11 = x1.fma(b1, r11);
+      FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+      r20 = x2.fma(b0, r20); r21 = x2.fma(b1, r21);
+      FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+      r30 = x3.fma(b0, r30); r31 = x3.fma(b1, r31);
+      FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
+      r40 = x4.fma(b0, r40); r41 = x4.fma(b1, r41);
+      FloatVector x5 = FloatVector.broadcast(S, a[ap + 5]);
+      r50 = x5.fma(b0, r50); r51 = x5.fma(b1, r51);
+    }
+    r00.intoArray(c, c0);
+    r01.intoArray(c, c0 + 1 * L);
+    r10.intoArray(c, c1);
+    r11.intoArray(c, c1 + 1 * L);
+    r20.intoArray(c, c2);
+    r21.intoArray(c, c2 + 1 * L);
+    r30.intoArray(c, c3);
+    r31.intoArray(c, c3 + 1 * L);
+    r40.intoArray(c, c4);
+    r41.intoArray(c, c4 + 1 * L);
+    r50.intoArray(c, c5);
+    r51.intoArray(c, c5 + 1 * L);
   }
 
   /** 2 rows × 2 vectors, A packed (2 values per step; {@code ars} and {@code aks} unused). */

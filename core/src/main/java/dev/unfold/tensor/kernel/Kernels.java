@@ -64,7 +64,7 @@ public final class Kernels {
   }
 
   /**
-   * For reports, for example {@code vector (256-bit, micro-kernels float32 6×2, float64 4×3), 2 threads}
+   * For reports, for example {@code vector (256-bit, micro-kernels float32 6×2, float64 6×2), 2 threads}
    * or {@code plain loops, 2 threads}.
    */
   public static String describe() {
