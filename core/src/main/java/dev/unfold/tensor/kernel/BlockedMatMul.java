@@ -8,11 +8,11 @@ package dev.unfold.tensor.kernel;
  * {@code jdk.incubator.vector} type.
  *
  * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place (or a packed copy
- * of the whole of op(B) that the caller keeps, see {@link #packWhole}), and A too unless
- * the micro-kernels ask for packed A ({@code packFewRows}: the 16-register set, whose packed-A kernel
- * addresses A from one index); taller ones pack blocks of A and B into contiguous panels so they
- * stay in cache (B is packed whenever it is transposed, A only when C is wide enough to reuse its
- * panels). Large products are
+ * of the whole of op(B) that the caller keeps, see {@link #packWhole}) unless A is transposed (a
+ * weight gradient), and A too unless the micro-kernels ask for packed A ({@code packFewRows}: the
+ * 16-register set, whose packed-A kernels address A from one index); taller ones pack blocks of A
+ * and B into contiguous panels so they stay in cache (B is packed whenever it is transposed, A only
+ * when C is wide enough to reuse its panels). Large products are
  * split into one part per thread, over the columns of C aligned to whole micro-panels, or over
  * its rows in whole micro-kernel row groups when C is packed and taller than wide (see
  * {@link #splitRows}), so no reduction is ever split and every element is computed the same way
@@ -296,7 +296,11 @@ abstract class BlockedMatMul<T> {
       return;
     }
     boolean packA = sharedA == null && packsA(n, colEnd - colStart, stack != null);
-    boolean packB = stack != null || (transB || n > SMALL_N) && packedB == null;
+    // NOTE: B is packed for a transposed A too, however few its rows: such a product is a weight
+    // gradient (k runs over the batch and the steps), and B's rows read in place, m apart, missed
+    // L1 (a GRU's [64×1600]ᵀ·[1600×768] input weight gradient: 15.2 → 20.9 GFLOP/s in float64,
+    // 33.7 → 41.5 in float32, packed; bench/README.md, session I).
+    boolean packB = stack != null || (transB || transA || n > SMALL_N) && packedB == null;
     T[] scratch = packA || packB ? scratch() : null;
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
