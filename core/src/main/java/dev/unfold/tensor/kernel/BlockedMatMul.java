@@ -569,19 +569,28 @@ abstract class BlockedMatMul<T> {
    * Copies {@code rows} rows of {@code nc} elements ({@code src[from + r·stride…]}) into the column
    * panels of a packed B block of kc steps (see {@link #packB}), as its steps {@code p0…}. NOTE:
    * row by row, so the source is read in order: panel by panel (a run per row, rows m apart) took
-   * 15% of a [256×1600]ᵀ·[1600×256] float32 product on two threads, row by row about half that
-   * (bench/README.md, session I).
+   * 15% of a [256×1600]ᵀ·[1600×256] float32 product on two threads, row by row about half that;
+   * a row's full panels in one call ({@link #spreadRow}) made [64×1600]ᵀ·[1600×1024], where packing
+   * B was 36% of the samples, 18% faster in float32 and 10% in float64 (bench/README.md, session I).
    */
   private void rowsToPanels(T src, int from, int stride, int rows, int nc, T dst, int kc, int p0) {
+    int full = nc / nr;
     for (int r = 0; r < rows; r++) {
       int f = from + r * stride;
-      for (int j = 0; j < nc; ) {
+      spreadRow(src, f, dst, (p0 + r) * nr, kc * nr, full);
+      for (int j = full * nr; j < nc; ) {
         int width = panelWidth(nc - j);
         copyRuns(src, f + j, 0, dst, kc * j + (p0 + r) * width, width, 1);
         j += width;
       }
     }
   }
+
+  /**
+   * Copies {@code panels} runs of {@link #nr} consecutive elements from {@code src[from…]} to
+   * {@code dst[to + q·panelStride…]}: one step of k of a row into consecutive full B panels.
+   */
+  abstract void spreadRow(T src, int from, T dst, int to, int panelStride, int panels);
 
   /**
    * The whole of op(B) ({@code [k×m]}) packed for {@link #multiply(int, int, int, Object, int, boolean,

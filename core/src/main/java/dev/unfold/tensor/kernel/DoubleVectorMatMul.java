@@ -122,6 +122,17 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
   }
 
   @Override
+  void spreadRow(double[] src, int from, double[] dst, int to, int panelStride, int panels) {
+    for (int q = 0; q < panels; q++) {
+      int f = from + q * nr;
+      int t = to + q * panelStride;
+      for (int v = 0; v < nr; v += L) {
+        DoubleVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+      }
+    }
+  }
+
+  @Override
   void dots(int n, int k, int m, double[] a, int ao, double[] b, int bo, double[] c, int co, boolean accumulate,
       int start, int end) {
     int kv = S.loopBound(k);

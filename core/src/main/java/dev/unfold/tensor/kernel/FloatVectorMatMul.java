@@ -122,6 +122,17 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   }
 
   @Override
+  void spreadRow(float[] src, int from, float[] dst, int to, int panelStride, int panels) {
+    for (int q = 0; q < panels; q++) {
+      int f = from + q * nr;
+      int t = to + q * panelStride;
+      for (int v = 0; v < nr; v += L) {
+        FloatVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+      }
+    }
+  }
+
+  @Override
   void dots(int n, int k, int m, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean accumulate,
       int start, int end) {
     int kv = S.loopBound(k);
