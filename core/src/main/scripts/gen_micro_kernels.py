@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the register-blocked micro-kernels of FloatVectorMatMul and DoubleVectorMatMul.
+"""Writes the register-blocked micro-kernels of FloatVectorMatMul and DoubleVectorMatMul, and the
+overrides that choose one per tile (the same for both types).
 
 Each kernel is straight-line Java with one loop over k and no branch inside it (see the classes'
 NOTE on C2). The output replaces everything from the marker comment to the end of each class:
@@ -112,13 +113,51 @@ def panels_kernel(vec, elem, rows, vecs):
     return "\n".join(out)
 
 
+def dispatch(elem):
+    """The BlockedMatMul overrides that choose a kernel per tile: 8 × 3 and its edges, or the 6 × 2 set."""
+    args = f"boolean first, int kc, {elem}[] a, int ao, int ars, int aks, {elem}[] b, int bo, int ldb,\n      {elem}[] c, int co, int ldc"
+    call = "first, kc, a, ao, ars, aks, b, bo, ldb, c, co, ldc"
+
+    def override(name, body):
+        return f"  @Override\n  void {name}({args}) {{\n{body}  }}"
+
+    def choice(eight, sixteen):
+        return (f"    if (mr == 8) {{\n      {eight}\n    }} else {{\n      {sixteen}\n    }}\n")
+
+    strided = "  // the 8-row kernels take packed A as strided"
+    out = [
+        override("fullTile", choice(f"k8x3({call});", f"k6x2({call});")),
+        override("fullTilePackedA",
+                 f"    if (mr == 8) {{\n      fullTile({call});{strided}\n"
+                 f"    }} else if (ldb == 2 * L) {{\n      k6x2Panels(first, kc, a, ao, b, bo, c, co, ldc);\n"
+                 f"    }} else {{\n      k6x2Packed({call});\n    }}\n"),
+        override("fullRow", choice(f"k1x3({call});", f"k1x2({call});")),
+        override("vectorTile", choice(f"k8x1({call});", f"k6x1({call});")),
+        override("vectorTilePackedA", choice(f"vectorTile({call});{strided}", f"k6x1Packed({call});")),
+        override("vectorRow", f"    k1x1({call});\n"),
+    ]
+    remainder = [f"  @Override",
+                 f"  void remainderTilePackedA(int rows, boolean fullWidth, boolean first, int kc, {elem}[] a, int ao,",
+                 f"      {elem}[] b, int bo, int ldb, {elem}[] c, int co, int ldc) {{"]
+    for vecs, cond in ((2, "if (fullWidth) {"), (1, "} else {")):
+        remainder.append(f"    {cond}")
+        remainder.append("      switch (rows) {")
+        for r in (2, 3, 4, 5):
+            remainder.append(f"        case {r} -> k{r}x{vecs}Packed(first, kc, a, ao, 1, {r}, b, bo, ldb, c, co, ldc);")
+        remainder.append('        default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");')
+        remainder.append("      }")
+    remainder += ["    }", "  }"]
+    out.append("\n".join(remainder))
+    return "\n\n".join(out)
+
+
 def write(name, vec, elem, shapes):
     path = KERNEL_DIR / name
     text = path.read_text()
     if MARKER not in text:
         raise SystemExit(f"{path}: marker line not found")
     head = text[: text.index(MARKER)]
-    body = "\n\n".join(kernel(vec, elem, *s) for s in shapes)
+    body = "\n\n".join([dispatch(elem)] + [kernel(vec, elem, *s) for s in shapes])
     path.write_text(head + MARKER + "\n" + body + "\n}\n")
 
 
