@@ -39,32 +39,34 @@ def kernel(vec, elem, rows, vecs, packed):
     out = [doc,
            f"  static void {name}(boolean first, int kc, {elem}[] a, int ao, int ars, int aks, {elem}[] b, int bo,",
            f"      int ldb, {elem}[] c, int co, int ldc) {{"]
-    for r in range(rows):
-        out.append(f"    int c{r} = co;" if r == 0 else f"    int c{r} = co + {r} * ldc;")
-    for r in range(rows):
-        for v in range(vecs):
-            off = f"c{r}" if v == 0 else f"c{r} + {v} * L"
-            out.append(f"    {vec} r{r}{v} = start(first, c, {off});")
+    head, tail = start_and_store(vec, rows, vecs)
+    out += head
     if not packed:
         for r in range(rows):
             out.append(f"    int a{r} = ao;" if r == 0 else f"    int a{r} = ao + {r} * ars;")
     out.append("    for (int p = 0; p < kc; p++) {")
     out.append("      int bp = bo + p * ldb;")
-    for v in range(vecs):
-        off = "bp" if v == 0 else f"bp + {v} * L"
-        out.append(f"      {vec} b{v} = {vec}.fromArray(S, b, {off});")
+    out += load_b(vec, vecs)
     out.append(f"      int ap = ao + p * {rows};" if packed else "      int ap = p * aks;")
-    for r in range(rows):
-        idx = (f"ap + {r}" if r else "ap") if packed else f"a{r} + ap"
-        out.append(f"      {vec} x{r} = {vec}.broadcast(S, a[{idx}]);")
-        out.append("      " + " ".join(f"r{r}{v} = x{r}.fma(b{v}, r{r}{v});" for v in range(vecs)))
+    out += multiply_add(vec, rows, vecs, lambda r: (f"ap + {r}" if r else "ap") if packed else f"a{r} + ap")
     out.append("    }")
-    for r in range(rows):
-        for v in range(vecs):
-            off = f"c{r}" if v == 0 else f"c{r} + {v} * L"
-            out.append(f"    r{r}{v}.intoArray(c, {off});")
+    out += tail
     out.append("  }")
     return "\n".join(out)
+
+
+def load_b(vec, vecs):
+    """One step of k of B: `vecs` vectors from b[bp] on."""
+    return [f"      {vec} b{v} = {vec}.fromArray(S, b, {'bp' if v == 0 else f'bp + {v} * L'});" for v in range(vecs)]
+
+
+def multiply_add(vec, rows, vecs, a_index):
+    """One step of k: each row's A value broadcast and multiplied into its accumulators."""
+    out = []
+    for r in range(rows):
+        out.append(f"      {vec} x{r} = {vec}.broadcast(S, a[{a_index(r)}]);")
+        out.append("      " + " ".join(f"r{r}{v} = x{r}.fma(b{v}, r{r}{v});" for v in range(vecs)))
+    return out
 
 
 def start_and_store(vec, rows, vecs):
@@ -99,14 +101,9 @@ def panels_kernel(vec, elem, rows, vecs):
     out += head
     out.append("    int bp = bo;")
     out.append(f"    for (int ap = ao, end = ao + {rows} * kc; ap < end; ap += {rows}) {{")
-    for v in range(vecs):
-        off = "bp" if v == 0 else f"bp + {v} * L"
-        out.append(f"      {vec} b{v} = {vec}.fromArray(S, b, {off});")
+    out += load_b(vec, vecs)
     out.append(f"      bp += {vecs} * L;")
-    for r in range(rows):
-        idx = f"ap + {r}" if r else "ap"
-        out.append(f"      {vec} x{r} = {vec}.broadcast(S, a[{idx}]);")
-        out.append("      " + " ".join(f"r{r}{v} = x{r}.fma(b{v}, r{r}{v});" for v in range(vecs)))
+    out += multiply_add(vec, rows, vecs, lambda r: f"ap + {r}" if r else "ap")
     out.append("    }")
     out += tail
     out.append("  }")
