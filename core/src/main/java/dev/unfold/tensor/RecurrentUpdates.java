@@ -38,13 +38,15 @@ public final class RecurrentUpdates {
       float[] gates = new float[xPre.size()];
       float[] tanhC = new float[c.size()];
       float[] out = new float[2 * c.size()];
-      RecurrentKernels.lstmForward(xPre.storageF32(), hPre.storageF32(), c.storageF32(), batch, hid, gates, tanhC, out);
+      RecurrentKernels.lstmForward(xPre.backingF32(), xPre.offset(), hPre.storageF32(), c.storageF32(), batch, hid, gates,
+          tanhC, out);
       return new Lstm(Tensor.wrap(outShape, out), Tensor.wrap(xPre.shape(), gates), Tensor.wrap(c.shape(), tanhC));
     }
     double[] gates = new double[xPre.size()];
     double[] tanhC = new double[c.size()];
     double[] out = new double[2 * c.size()];
-    RecurrentKernels.lstmForward(f64(xPre), f64(hPre), f64(c), batch, hid, gates, tanhC, out);
+    Tensor x = xPre.to(DType.FLOAT64);
+    RecurrentKernels.lstmForward(x.backing(), x.offset(), f64(hPre), f64(c), batch, hid, gates, tanhC, out);
     return new Lstm(Tensor.wrap(outShape, out), Tensor.wrap(xPre.shape(), gates), Tensor.wrap(c.shape(), tanhC));
   }
 
@@ -91,12 +93,13 @@ public final class RecurrentUpdates {
     if (allFloat32(xPre, hPre, h)) {
       float[] gates = new float[xPre.size()];
       float[] out = new float[h.size()];
-      RecurrentKernels.gruForward(xPre.storageF32(), hPre.storageF32(), h.storageF32(), batch, hid, gates, out);
+      RecurrentKernels.gruForward(xPre.backingF32(), xPre.offset(), hPre.storageF32(), h.storageF32(), batch, hid, gates, out);
       return new Gru(Tensor.wrap(h.shape(), out), Tensor.wrap(xPre.shape(), gates));
     }
     double[] gates = new double[xPre.size()];
     double[] out = new double[h.size()];
-    RecurrentKernels.gruForward(f64(xPre), f64(hPre), f64(h), batch, hid, gates, out);
+    Tensor x = xPre.to(DType.FLOAT64);
+    RecurrentKernels.gruForward(x.backing(), x.offset(), f64(hPre), f64(h), batch, hid, gates, out);
     return new Gru(Tensor.wrap(h.shape(), out), Tensor.wrap(xPre.shape(), gates));
   }
 

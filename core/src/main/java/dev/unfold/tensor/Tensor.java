@@ -24,13 +24,29 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>Binary element-wise methods broadcast as NumPy does: shapes are aligned from the right and
  * each pair of dimensions must be equal or one of them 1.
+ *
+ * <p>A {@link #slice} that is contiguous in storage (a range of the first axis) and a
+ * {@link #reshape} share their source's storage instead of copying it; since nothing ever writes
+ * to a tensor's storage after it is made, sharing is invisible except in speed and memory (a view
+ * keeps its whole source alive).
  */
 public final class Tensor {
   private final Shape shape;
-  /** The float64 storage, or null for a float32 tensor. */
-  private final double[] data;
-  /** The float32 storage, or null for a float64 tensor. */
-  private final float[] f32;
+  /** The float64 storage, or null for a float32 tensor; shared with other tensors when this is a view. */
+  private final double[] base;
+  /** The float32 storage, or null for a float64 tensor; shared as {@link #base}. */
+  private final float[] base32;
+  /**
+   * Where element 0 sits in the storage: a view (see {@link #slice}) reads a contiguous range of
+   * another tensor's storage, {@code [offset, offset + size)}. 0 for a tensor that owns its storage.
+   */
+  private final int offset;
+  /**
+   * A view's elements as an array of their own, made the first time an operation without a
+   * view-aware path needs them (see {@link #array()}); derived from immutable storage, so a racing
+   * second copy is harmless.
+   */
+  private Object compact;
   /**
    * This rank-2 tensor packed as the B of few-row products ({@link MatMul#prefersPackedB}), as is
    * and transposed: a {@code float[]} or {@code double[]} as {@link MatMul#packB} makes it, kept
@@ -43,15 +59,18 @@ public final class Tensor {
   private int packedBUses;
 
   private Tensor(Shape shape, double[] data) {
-    this.shape = shape;
-    this.data = data;
-    this.f32 = null;
+    this(shape, data, null, 0);
   }
 
   private Tensor(Shape shape, float[] f32) {
+    this(shape, null, f32, 0);
+  }
+
+  private Tensor(Shape shape, double[] base, float[] base32, int offset) {
     this.shape = shape;
-    this.data = null;
-    this.f32 = f32;
+    this.base = base;
+    this.base32 = base32;
+    this.offset = offset;
   }
 
   /** Takes ownership of {@code data} without copying; only for this package's factories. */
@@ -69,18 +88,71 @@ public final class Tensor {
   }
 
   /**
-   * The float64 storage itself, for this package's owners of fresh tensors ({@link TensorSum});
-   * never exposed. Only for float64 tensors.
+   * The float64 elements as an array of exactly {@link #size()} elements, for this package's owners
+   * of fresh tensors ({@link TensorSum}); never exposed. A view's are a copy. Only for float64 tensors.
    */
   double[] storage() {
-    Preconditions.checkState(data != null, "float64 storage of a %s tensor", DType.FLOAT32);
-    return data;
+    Preconditions.checkState(base != null, "float64 storage of a %s tensor", DType.FLOAT32);
+    return array();
   }
 
-  /** The float32 storage itself, as {@link #storage()}; only for float32 tensors. */
+  /** The float32 elements, as {@link #storage()}; only for float32 tensors. */
   float[] storageF32() {
-    Preconditions.checkState(f32 != null, "float32 storage of a %s tensor", DType.FLOAT64);
-    return f32;
+    Preconditions.checkState(base32 != null, "float32 storage of a %s tensor", DType.FLOAT64);
+    return arrayF32();
+  }
+
+  /**
+   * The float64 storage as it is, shared with any views: element i is at {@link #offset()} + i.
+   * For this package's view-aware paths, which only read it. Only for float64 tensors.
+   */
+  double[] backing() {
+    Preconditions.checkState(base != null, "float64 storage of a %s tensor", DType.FLOAT32);
+    return base;
+  }
+
+  /** The float32 storage as it is, as {@link #backing()}; only for float32 tensors. */
+  float[] backingF32() {
+    Preconditions.checkState(base32 != null, "float32 storage of a %s tensor", DType.FLOAT64);
+    return base32;
+  }
+
+  /** Where element 0 sits in {@link #backing()}: 0 unless this is a view. */
+  int offset() {
+    return offset;
+  }
+
+  /** The storage as it is, {@code double[]} or {@code float[]} (shared with any views), for copies that take either. */
+  Object storageObject() {
+    return base32 != null ? base32 : base;
+  }
+
+  /** The float64 elements, exactly {@link #size()} of them: the storage itself, or a view's own copy. */
+  private double[] array() {
+    double[] b = base;
+    if (offset == 0 && b.length == shape.size()) {
+      return b;
+    }
+    double[] c = (double[]) compact;
+    if (c == null) {
+      c = Arrays.copyOfRange(b, offset, offset + shape.size());
+      compact = c;
+    }
+    return c;
+  }
+
+  /** The float32 elements, as {@link #array()}. */
+  private float[] arrayF32() {
+    float[] b = base32;
+    if (offset == 0 && b.length == shape.size()) {
+      return b;
+    }
+    float[] c = (float[]) compact;
+    if (c == null) {
+      c = Arrays.copyOfRange(b, offset, offset + shape.size());
+      compact = c;
+    }
+    return c;
   }
 
   private static Tensor fresh(Shape shape) {
@@ -96,11 +168,11 @@ public final class Tensor {
   }
 
   public DType dtype() {
-    return f32 != null ? DType.FLOAT32 : DType.FLOAT64;
+    return base32 != null ? DType.FLOAT32 : DType.FLOAT64;
   }
 
   private boolean isF32() {
-    return f32 != null;
+    return base32 != null;
   }
 
   /**
@@ -112,12 +184,12 @@ public final class Tensor {
       return this;
     }
     if (target == DType.FLOAT32) {
-      float[] out = new float[data.length];
-      FloatKernels.narrow(data, out);
+      float[] out = new float[array().length];
+      FloatKernels.narrow(array(), out);
       return new Tensor(shape, out);
     }
-    double[] out = new double[f32.length];
-    FloatKernels.widen(f32, out);
+    double[] out = new double[arrayF32().length];
+    FloatKernels.widen(arrayF32(), out);
     return new Tensor(shape, out);
   }
 
@@ -172,7 +244,7 @@ public final class Tensor {
 
   /** The element at a row-major position. */
   public double getFlat(int position) {
-    return isF32() ? f32[position] : data[position];
+    return isF32() ? base32[offset + position] : base[offset + position];
   }
 
   /** The value of a one-element tensor. */
@@ -185,7 +257,7 @@ public final class Tensor {
 
   /** A copy of the elements in row-major order, as float64 (exact for float32 tensors). */
   public double[] toArray() {
-    return isF32() ? wide().data : data.clone();
+    return isF32() ? wide().array() : array().clone();
   }
 
   /**
@@ -212,9 +284,9 @@ public final class Tensor {
   public Tensor map(DoubleUnaryOperator f) {
     Tensor out = fresh(shape, dtype());
     if (isF32()) {
-      FloatKernels.map(f32, f, out.f32);
+      FloatKernels.map(arrayF32(), f, out.arrayF32());
     } else {
-      Elementwise.map(data, f, out.data);
+      Elementwise.map(array(), f, out.array());
     }
     return out;
   }
@@ -231,9 +303,9 @@ public final class Tensor {
     Tensor b = other.to(type);
     Tensor out = fresh(s, type);
     if (type == DType.FLOAT32) {
-      FloatKernels.zip(a.f32, shape.dims(), b.f32, other.shape.dims(), s.dims(), f, out.f32);
+      FloatKernels.zip(a.arrayF32(), shape.dims(), b.arrayF32(), other.shape.dims(), s.dims(), f, out.arrayF32());
     } else {
-      Elementwise.binary(a.data, shape.dims(), b.data, other.shape.dims(), s.dims(), f, out.data);
+      Elementwise.binary(a.array(), shape.dims(), b.array(), other.shape.dims(), s.dims(), f, out.array());
     }
     return out;
   }
@@ -261,9 +333,9 @@ public final class Tensor {
     Tensor b = other.to(type);
     Tensor out = fresh(s, type);
     if (type == DType.FLOAT32) {
-      FloatKernels.binary(kind, a.f32, shape.dims(), b.f32, other.shape.dims(), s.dims(), out.f32);
+      FloatKernels.binary(kind, a.arrayF32(), shape.dims(), b.arrayF32(), other.shape.dims(), s.dims(), out.arrayF32());
     } else {
-      Elementwise.binary(kind, a.data, shape.dims(), b.data, other.shape.dims(), s.dims(), out.data);
+      Elementwise.binary(kind, a.array(), shape.dims(), b.array(), other.shape.dims(), s.dims(), out.array());
     }
     return out;
   }
@@ -272,9 +344,9 @@ public final class Tensor {
   public Tensor tanh() {
     Tensor out = fresh(shape, dtype());
     if (isF32()) {
-      FloatKernels.tanh(f32, out.f32);
+      FloatKernels.tanh(arrayF32(), out.arrayF32());
     } else {
-      Elementwise.tanh(data, out.data);
+      Elementwise.tanh(array(), out.array());
     }
     return out;
   }
@@ -283,9 +355,9 @@ public final class Tensor {
   public Tensor sigmoid() {
     Tensor out = fresh(shape, dtype());
     if (isF32()) {
-      FloatKernels.sigmoid(f32, out.f32);
+      FloatKernels.sigmoid(arrayF32(), out.arrayF32());
     } else {
-      Elementwise.sigmoid(data, out.data);
+      Elementwise.sigmoid(array(), out.array());
     }
     return out;
   }
@@ -295,11 +367,11 @@ public final class Tensor {
     checkSameShape("tanhVjp", dy);
     if (isF32() && dy.isF32()) {
       Tensor out = fresh(shape, DType.FLOAT32);
-      FloatKernels.tanhVjp(dy.f32, f32, out.f32);
+      FloatKernels.tanhVjp(dy.arrayF32(), arrayF32(), out.arrayF32());
       return out;
     }
     Tensor out = fresh(shape);
-    Elementwise.tanhVjp(dy.wide().data, wide().data, out.data);
+    Elementwise.tanhVjp(dy.wide().array(), wide().array(), out.array());
     return out;
   }
 
@@ -308,11 +380,11 @@ public final class Tensor {
     checkSameShape("sigmoidVjp", dy);
     if (isF32() && dy.isF32()) {
       Tensor out = fresh(shape, DType.FLOAT32);
-      FloatKernels.sigmoidVjp(dy.f32, f32, out.f32);
+      FloatKernels.sigmoidVjp(dy.arrayF32(), arrayF32(), out.arrayF32());
       return out;
     }
     Tensor out = fresh(shape);
-    Elementwise.sigmoidVjp(dy.wide().data, wide().data, out.data);
+    Elementwise.sigmoidVjp(dy.wide().array(), wide().array(), out.array());
     return out;
   }
 
@@ -326,9 +398,9 @@ public final class Tensor {
   public Tensor scale(double s) {
     Tensor out = fresh(shape, dtype());
     if (isF32()) {
-      FloatKernels.scale(f32, s, out.f32);
+      FloatKernels.scale(arrayF32(), s, out.arrayF32());
     } else {
-      Elementwise.scale(data, s, out.data);
+      Elementwise.scale(array(), s, out.array());
     }
     return out;
   }
@@ -341,8 +413,8 @@ public final class Tensor {
   public static Tensor where(Tensor mask, Tensor a, Tensor b) {
     Shape s = Shape.broadcast("where", Shape.broadcast("where", mask.shape, a.shape), b.shape);
     Tensor out = fresh(s);
-    Elementwise.select(mask.wide().data, mask.shape.dims(), a.wide().data, a.shape.dims(), b.wide().data,
-        b.shape.dims(), s.dims(), out.data);
+    Elementwise.select(mask.wide().array(), mask.shape.dims(), a.wide().array(), a.shape.dims(), b.wide().array(),
+        b.shape.dims(), s.dims(), out.array());
     return out.to(a.resultType(b));
   }
 
@@ -358,7 +430,7 @@ public final class Tensor {
       return wide().broadcastTo(target).to(DType.FLOAT32);
     }
     Tensor out = fresh(target);
-    Elementwise.expand(data, shape.dims(), target.dims(), out.data);
+    Elementwise.expand(array(), shape.dims(), target.dims(), out.array());
     return out;
   }
 
@@ -373,9 +445,9 @@ public final class Tensor {
     }
     Tensor out = fresh(target, dtype());
     if (isF32()) {
-      FloatKernels.sumTo(f32, shape.dims(), target.dims(), out.f32);
+      FloatKernels.sumTo(arrayF32(), shape.dims(), target.dims(), out.arrayF32());
     } else {
-      Reduce.sumTo(data, shape.dims(), target.dims(), out.data);
+      Reduce.sumTo(array(), shape.dims(), target.dims(), out.array());
     }
     return out;
   }
@@ -397,11 +469,11 @@ public final class Tensor {
     Object packed = b.rank() == 2 && !transA ? y.packedB(g.batch() * g.n(), transB) : null;
     Tensor out = fresh(g.out(), type);
     if (type == DType.FLOAT32) {
-      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.f32, g.aStride(), transA, y.f32, g.bStride(), transB,
-          (float[]) packed, out.f32);
+      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.arrayF32(), g.aStride(), transA, y.arrayF32(), g.bStride(), transB,
+          (float[]) packed, out.arrayF32());
     } else {
-      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.data, g.aStride(), transA, y.data, g.bStride(), transB,
-          (double[]) packed, out.data);
+      MatMul.multiply(g.batch(), g.n(), g.k(), g.m(), x.array(), g.aStride(), transA, y.array(), g.bStride(), transB,
+          (double[]) packed, out.array());
     }
     return out;
   }
@@ -430,27 +502,20 @@ public final class Tensor {
     if (addend.shape.size() == g.m() && (addend.rank() == 0 || addend.shape.dim(addend.rank() - 1) == g.m())) {
       // A bias row ([m], [1×m], …): copy it into every row. (A column [n×1] with n = m is not one.)
       for (int r = 0; r < rows; r++) {
-        if (type == DType.FLOAT32) {
-          System.arraycopy(addend.f32, 0, out.f32, r * g.m(), g.m());
-        } else {
-          System.arraycopy(addend.data, 0, out.data, r * g.m(), g.m());
-        }
+        System.arraycopy(addend.storageObject(), addend.offset, out.storageObject(), r * g.m(), g.m());
       }
     } else {
+      // A view (an unrolled Elman layer's step of its input projection) is read in place.
       Tensor full = addend.broadcastTo(g.out());
-      if (type == DType.FLOAT32) {
-        System.arraycopy(full.f32, 0, out.f32, 0, out.f32.length);
-      } else {
-        System.arraycopy(full.data, 0, out.data, 0, out.data.length);
-      }
+      System.arraycopy(full.storageObject(), full.offset, out.storageObject(), 0, out.size());
     }
     Tensor x = to(type);
     Tensor y = b.to(type);
     Object packed = y.packedB(rows, false);
     if (type == DType.FLOAT32) {
-      MatMul.multiplyAdd(rows, g.k(), g.m(), x.f32, false, y.f32, false, (float[]) packed, out.f32);
+      MatMul.multiplyAdd(rows, g.k(), g.m(), x.arrayF32(), false, y.arrayF32(), false, (float[]) packed, out.arrayF32());
     } else {
-      MatMul.multiplyAdd(rows, g.k(), g.m(), x.data, false, y.data, false, (double[]) packed, out.data);
+      MatMul.multiplyAdd(rows, g.k(), g.m(), x.array(), false, y.array(), false, (double[]) packed, out.array());
     }
     return out;
   }
@@ -473,7 +538,7 @@ public final class Tensor {
     }
     Object p = transB ? packedBTransposed : packedB;
     if (p == null && (transB || ++packedBUses >= 2)) {
-      p = isF32() ? MatMul.packB(f32, k, m, transB) : MatMul.packB(data, k, m, transB);
+      p = isF32() ? MatMul.packB(arrayF32(), k, m, transB) : MatMul.packB(array(), k, m, transB);
       if (transB) {
         packedBTransposed = p;
       } else {
@@ -494,7 +559,7 @@ public final class Tensor {
       throw ShapeException.of("reshape: cannot reshape %s (%d elements) to %s (%d elements)",
           shape, shape.size(), target, target.size());
     }
-    return isF32() ? new Tensor(target, f32) : new Tensor(target, data);
+    return new Tensor(target, base, base32, offset);
   }
 
   /** Axes reordered: axis {@code i} of the result is axis {@code perm[i]} of this tensor. */
@@ -509,7 +574,7 @@ public final class Tensor {
       outDims[i] = dims[perm[i]];
     }
     Tensor out = fresh(Shape.of(outDims));
-    Layout.permute(data, dims, perm, out.data);
+    Layout.permute(array(), dims, perm, out.array());
     return out;
   }
 
@@ -553,9 +618,9 @@ public final class Tensor {
     for (Tensor p : parts) {
       int pn = p.shape.dim(a);
       if (type == DType.FLOAT32) {
-        Layout.place(p.f32, out.outer(a), pn, out.inner(a), t.f32, out.dim(a), start);
+        Layout.place(p.arrayF32(), out.outer(a), pn, out.inner(a), t.arrayF32(), out.dim(a), start);
       } else {
-        Layout.place(p.wide().data, out.outer(a), pn, out.inner(a), t.data, out.dim(a), start);
+        Layout.place(p.wide().array(), out.outer(a), pn, out.inner(a), t.array(), out.dim(a), start);
       }
       start += pn;
     }
@@ -581,15 +646,23 @@ public final class Tensor {
     return first.withDim(a, total);
   }
 
-  /** Indices {@code [start, end)} along {@code axis}. */
+  /** Indices {@code [start, end)} along {@code axis}: a view when they are contiguous (see the NOTE). */
   public Tensor slice(int axis, int start, int end) {
     int a = shape.axis(axis);
     checkSlice("slice", shape, axis, start, end);
-    Tensor out = fresh(shape.withDim(a, end - start), dtype());
+    Shape s = shape.withDim(a, end - start);
+    if (shape.outer(a) == 1) {
+      // NOTE: with every axis before this one of length 1 (a time step of a [T×B×H] sequence is
+      // a range of the first axis), the range is contiguous: the result is a view of this storage,
+      // no copy. Each step of an unrolled layer slices its input projection, and backprop slices
+      // the stacked outputs' gradient: std steps 7–10% faster (bench/README.md, session J).
+      return new Tensor(s, base, base32, offset + start * shape.inner(a));
+    }
+    Tensor out = fresh(s, dtype());
     if (isF32()) {
-      Layout.take(f32, shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.f32);
+      Layout.take(arrayF32(), shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.arrayF32());
     } else {
-      Layout.take(data, shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.data);
+      Layout.take(array(), shape.outer(a), shape.dim(a), shape.inner(a), start, end - start, out.array());
     }
     return out;
   }
@@ -609,9 +682,9 @@ public final class Tensor {
     Shape s = shape.withDim(a, shape.dim(a) + before + after);
     Tensor out = fresh(s, dtype());
     if (isF32()) {
-      Layout.place(f32, shape.outer(a), shape.dim(a), shape.inner(a), out.f32, s.dim(a), before);
+      Layout.place(arrayF32(), shape.outer(a), shape.dim(a), shape.inner(a), out.arrayF32(), s.dim(a), before);
     } else {
-      Layout.place(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data, s.dim(a), before);
+      Layout.place(array(), shape.outer(a), shape.dim(a), shape.inner(a), out.array(), s.dim(a), before);
     }
     return out;
   }
@@ -634,7 +707,7 @@ public final class Tensor {
     }
     int width = shape.inner(0);
     Tensor out = fresh(rowsShape.append(shape.without(0).dims()));
-    Layout.gatherRows(data, width, rows, out.data);
+    Layout.gatherRows(array(), width, rows, out.array());
     return out;
   }
 
@@ -644,7 +717,7 @@ public final class Tensor {
       return wide().scatterAddRows(rows, tableShape).to(DType.FLOAT32);
     }
     Tensor out = fresh(tableShape);
-    Layout.scatterAddRows(data, tableShape.inner(0), rows, out.data);
+    Layout.scatterAddRows(array(), tableShape.inner(0), rows, out.array());
     return out;
   }
 
@@ -657,7 +730,7 @@ public final class Tensor {
       }
     }
     Tensor out = fresh(classesShape.append(depth));
-    Layout.oneHot(classes, depth, out.data);
+    Layout.oneHot(classes, depth, out.array());
     return out;
   }
 
@@ -665,7 +738,7 @@ public final class Tensor {
 
   /** The sum of all elements, as a scalar. */
   public Tensor sum() {
-    return new Tensor(Shape.scalar(), new double[] {Reduce.sum(wide().data)}).to(dtype());
+    return new Tensor(Shape.scalar(), new double[] {Reduce.sum(wide().array())}).to(dtype());
   }
 
   /** Sums along {@code axis}, keeping it with length 1 when {@code keepDims}. */
@@ -675,7 +748,7 @@ public final class Tensor {
     }
     int a = shape.axis(axis);
     Tensor out = fresh(keepDims ? shape.withDim(a, 1) : shape.without(a));
-    Reduce.sumAxis(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    Reduce.sumAxis(array(), shape.outer(a), shape.dim(a), shape.inner(a), out.array());
     return out;
   }
 
@@ -689,7 +762,7 @@ public final class Tensor {
       return wide().max(axis, keepDims).to(DType.FLOAT32);
     }
     Tensor out = fresh(keepDims ? shape.withDim(a, 1) : shape.without(a));
-    Reduce.maxAxis(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    Reduce.maxAxis(array(), shape.outer(a), shape.dim(a), shape.inner(a), out.array());
     return out;
   }
 
@@ -698,9 +771,9 @@ public final class Tensor {
     int a = shape.axis(axis);
     Tensor out = fresh(shape, dtype());
     if (isF32()) {
-      Softmax.logSoftmax(f32, shape.outer(a), shape.dim(a), shape.inner(a), out.f32);
+      Softmax.logSoftmax(arrayF32(), shape.outer(a), shape.dim(a), shape.inner(a), out.arrayF32());
     } else {
-      Softmax.logSoftmax(data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+      Softmax.logSoftmax(array(), shape.outer(a), shape.dim(a), shape.inner(a), out.array());
     }
     return out;
   }
@@ -710,14 +783,14 @@ public final class Tensor {
     int a = shape.axis(axis);
     if (isF32() && dy.isF32()) {
       Tensor out = fresh(shape, DType.FLOAT32);
-      Softmax.logSoftmaxBackward(dy.f32, f32, shape.outer(a), shape.dim(a), shape.inner(a), out.f32);
+      Softmax.logSoftmaxBackward(dy.arrayF32(), arrayF32(), shape.outer(a), shape.dim(a), shape.inner(a), out.arrayF32());
       return out;
     }
     if (isF32() || dy.isF32()) {
       return wide().logSoftmaxVjp(dy.wide(), axis).to(resultType(dy));
     }
     Tensor out = fresh(shape);
-    Softmax.logSoftmaxBackward(dy.data, data, shape.outer(a), shape.dim(a), shape.inner(a), out.data);
+    Softmax.logSoftmaxBackward(dy.array(), array(), shape.outer(a), shape.dim(a), shape.inner(a), out.array());
     return out;
   }
 
@@ -735,9 +808,9 @@ public final class Tensor {
     int lines = targets.length;
     Tensor out = fresh(shape.without(-1), dtype());
     if (isF32()) {
-      Softmax.crossEntropy(f32, lines, classes, targets, out.f32);
+      Softmax.crossEntropy(arrayF32(), lines, classes, targets, out.arrayF32());
     } else {
-      Softmax.crossEntropy(data, lines, classes, targets, out.data);
+      Softmax.crossEntropy(array(), lines, classes, targets, out.array());
     }
     return out;
   }
@@ -754,14 +827,14 @@ public final class Tensor {
     }
     if (isF32() && dy.isF32()) {
       Tensor out = fresh(shape, DType.FLOAT32);
-      Softmax.crossEntropyBackward(dy.f32, f32, targets.length, classes, targets, out.f32);
+      Softmax.crossEntropyBackward(dy.arrayF32(), arrayF32(), targets.length, classes, targets, out.arrayF32());
       return out;
     }
     if (isF32() || dy.isF32()) {
       return wide().softmaxCrossEntropyVjp(dy.wide(), targets).to(resultType(dy));
     }
     Tensor out = fresh(shape);
-    Softmax.crossEntropyBackward(dy.data, data, targets.length, classes, targets, out.data);
+    Softmax.crossEntropyBackward(dy.array(), array(), targets.length, classes, targets, out.array());
     return out;
   }
 
@@ -821,12 +894,13 @@ public final class Tensor {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Tensor t && shape.equals(t.shape) && Arrays.equals(data, t.data) && Arrays.equals(f32, t.f32);
+    return o instanceof Tensor t && shape.equals(t.shape) && isF32() == t.isF32()
+        && (isF32() ? Arrays.equals(arrayF32(), t.arrayF32()) : Arrays.equals(array(), t.array()));
   }
 
   @Override
   public int hashCode() {
-    return 31 * shape.hashCode() + (isF32() ? Arrays.hashCode(f32) : Arrays.hashCode(data));
+    return 31 * shape.hashCode() + (isF32() ? Arrays.hashCode(arrayF32()) : Arrays.hashCode(array()));
   }
 
   /** For example {@code Tensor[2×3] float64 [[1, 2, 3], [4, 5, 6]]}; long axes are elided with {@code …}. */

@@ -83,9 +83,9 @@ public final class TensorSum {
     checkShape(shape, t);
     Tensor x = t.to(sum.dtype());
     if (sum.dtype() == DType.FLOAT32) {
-      FloatKernels.addInto(sum.storageF32(), x.storageF32());
+      FloatKernels.addInto(sum.storageF32(), x.backingF32(), x.offset());
     } else {
-      Elementwise.addInto(sum.storage(), x.storage());
+      Elementwise.addInto(sum.storage(), x.backing(), x.offset());
     }
   }
 
@@ -144,9 +144,10 @@ public final class TensorSum {
     }
     Tensor x = part.to(sum.dtype());
     if (sum.dtype() == DType.FLOAT32) {
-      FloatKernels.addPlace(x.storageF32(), shape.outer(a), pn, shape.inner(a), sum.storageF32(), shape.dim(a), start);
+      FloatKernels.addPlace(x.backingF32(), x.offset(), shape.outer(a), pn, shape.inner(a), sum.storageF32(),
+          shape.dim(a), start);
     } else {
-      Layout.addPlace(x.storage(), shape.outer(a), pn, shape.inner(a), sum.storage(), shape.dim(a), start);
+      Layout.addPlace(x.backing(), x.offset(), shape.outer(a), pn, shape.inner(a), sum.storage(), shape.dim(a), start);
     }
   }
 

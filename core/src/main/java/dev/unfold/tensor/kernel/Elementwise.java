@@ -151,8 +151,13 @@ public final class Elementwise {
 
   /** {@code acc[i] += x[i]}: gradient accumulation into storage the caller owns. */
   public static void addInto(double[] acc, double[] x) {
+    addInto(acc, x, 0);
+  }
+
+  /** {@code acc[i] += x[from + i]}: as {@link #addInto(double[], double[])}, reading a range of {@code x}. */
+  public static void addInto(double[] acc, double[] x, int from) {
     for (int i = 0; i < acc.length; i++) {
-      acc[i] += x[i];
+      acc[i] += x[from + i];
     }
   }
 

@@ -173,8 +173,13 @@ public final class FloatKernels {
 
   /** {@code acc[i] += x[i]}: gradient accumulation into storage the caller owns. */
   public static void addInto(float[] acc, float[] x) {
+    addInto(acc, x, 0);
+  }
+
+  /** {@code acc[i] += x[from + i]}, reading a range of {@code x}. */
+  public static void addInto(float[] acc, float[] x, int from) {
     for (int i = 0; i < acc.length; i++) {
-      acc[i] += x[i];
+      acc[i] += x[from + i];
     }
   }
 
@@ -225,9 +230,14 @@ public final class FloatKernels {
 
   /** Adds {@code part} ({@code [outer × pn × inner]}) into {@code out} ({@code [outer × n × inner]}) from index {@code start}. */
   public static void addPlace(float[] part, int outer, int pn, int inner, float[] out, int n, int start) {
+    addPlace(part, 0, outer, pn, inner, out, n, start);
+  }
+
+  /** {@link #addPlace(float[], int, int, int, float[], int, int)} with {@code part} starting at {@code part[from]}. */
+  public static void addPlace(float[] part, int from, int outer, int pn, int inner, float[] out, int n, int start) {
     int block = pn * inner;
     for (int o = 0; o < outer; o++) {
-      int src = o * block;
+      int src = from + o * block;
       int dst = (o * n + start) * inner;
       for (int i = 0; i < block; i++) {
         out[dst + i] += part[src + i];

@@ -49,9 +49,14 @@ public final class Layout {
 
   /** Adds {@code part} ({@code [outer × pn × inner]}) into {@code out} ({@code [outer × n × inner]}) from index {@code start}. */
   public static void addPlace(double[] part, int outer, int pn, int inner, double[] out, int n, int start) {
+    addPlace(part, 0, outer, pn, inner, out, n, start);
+  }
+
+  /** {@link #addPlace(double[], int, int, int, double[], int, int)} with {@code part} starting at {@code part[from]}. */
+  public static void addPlace(double[] part, int from, int outer, int pn, int inner, double[] out, int n, int start) {
     int block = pn * inner;
     for (int o = 0; o < outer; o++) {
-      int src = o * block;
+      int src = from + o * block;
       int dst = (o * n + start) * inner;
       for (int i = 0; i < block; i++) {
         out[dst + i] += part[src + i];

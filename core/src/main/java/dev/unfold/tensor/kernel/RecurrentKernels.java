@@ -35,31 +35,31 @@ public final class RecurrentKernels {
   /**
    * LSTM forward, gates in PyTorch's order i, f, g, o.
    *
-   * @param xPre [B×4H] x·W + b
+   * @param xPre [B×4H] x·W + b, from {@code xo} on (a view's offset)
    * @param hPre [B×4H] h·U (+ b_h); the gate pre-activations are {@code xPre + hPre}
    * @param c [B×H] previous cell state
    * @param act out: [B×4H] activations σ(i), σ(f), tanh(g), σ(o)
    * @param tanhC out: [B×H] tanh(c')
    * @param out out: [B×2H] h' ‖ c', with c' = f⊙c + i⊙g and h' = o⊙tanh(c')
    */
-  public static void lstmForward(double[] xPre, double[] hPre, double[] c, int batch, int hid, double[] act,
+  public static void lstmForward(double[] xPre, int xo, double[] hPre, double[] c, int batch, int hid, double[] act,
       double[] tanhC, double[] out) {
     forRows(batch, 4 * hid, r -> {
       int a = r * 4 * hid;
       for (int j = 0; j < 4 * hid; j++) {
-        act[a + j] = xPre[a + j] + hPre[a + j];
+        act[a + j] = xPre[xo + a + j] + hPre[a + j];
       }
       lstmForwardRow(act, c, tanhC, out, r, hid);
     });
   }
 
-  /** {@link #lstmForward(double[], double[], double[], int, int, double[], double[], double[])} in float32. */
-  public static void lstmForward(float[] xPre, float[] hPre, float[] c, int batch, int hid, float[] act,
+  /** {@link #lstmForward(double[], int, double[], double[], int, int, double[], double[], double[])} in float32. */
+  public static void lstmForward(float[] xPre, int xo, float[] hPre, float[] c, int batch, int hid, float[] act,
       float[] tanhC, float[] out) {
     forRows(batch, 4 * hid, r -> {
       int a = r * 4 * hid;
       for (int j = 0; j < 4 * hid; j++) {
-        act[a + j] = xPre[a + j] + hPre[a + j];
+        act[a + j] = xPre[xo + a + j] + hPre[a + j];
       }
       lstmForwardRow(act, c, tanhC, out, r, hid);
     });
@@ -171,34 +171,34 @@ public final class RecurrentKernels {
   /**
    * GRU forward in PyTorch's form, gates in the order r, z, n.
    *
-   * @param xPre [B×3H] x·W + b
+   * @param xPre [B×3H] x·W + b, from {@code xo} on
    * @param hPre [B×3H] h·U + b_h
    * @param h [B×H] previous state
    * @param act out: [B×3H] r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n)
    * @param out out: [B×H] h' = n + z⊙(h − n) = (1 − z)⊙n + z⊙h
    */
-  public static void gruForward(double[] xPre, double[] hPre, double[] h, int batch, int hid, double[] act,
+  public static void gruForward(double[] xPre, int xo, double[] hPre, double[] h, int batch, int hid, double[] act,
       double[] out) {
-    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, hPre, h, act, out, r, hid));
+    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, xo, hPre, h, act, out, r, hid));
   }
 
-  /** {@link #gruForward(double[], double[], double[], int, int, double[], double[])} in float32. */
-  public static void gruForward(float[] xPre, float[] hPre, float[] h, int batch, int hid, float[] act,
+  /** {@link #gruForward(double[], int, double[], double[], int, int, double[], double[])} in float32. */
+  public static void gruForward(float[] xPre, int xo, float[] hPre, float[] h, int batch, int hid, float[] act,
       float[] out) {
-    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, hPre, h, act, out, r, hid));
+    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, xo, hPre, h, act, out, r, hid));
   }
 
-  private static void gruForwardRow(double[] xPre, double[] hPre, double[] h, double[] act, double[] out, int r,
+  private static void gruForwardRow(double[] xPre, int xo, double[] hPre, double[] h, double[] act, double[] out, int r,
       int hid) {
     int a = r * 3 * hid;
     int s = r * hid;
     for (int j = 0; j < 2 * hid; j++) {
-      act[a + j] = xPre[a + j] + hPre[a + j];
+      act[a + j] = xPre[xo + a + j] + hPre[a + j];
     }
     sigmoid(act, a, act, a, 2 * hid);
     int n = a + 2 * hid;
     for (int j = 0; j < hid; j++) {
-      act[n + j] = xPre[n + j] + act[a + j] * hPre[n + j];
+      act[n + j] = xPre[xo + n + j] + act[a + j] * hPre[n + j];
     }
     tanh(act, n, act, n, hid);
     for (int j = 0; j < hid; j++) {
@@ -207,17 +207,17 @@ public final class RecurrentKernels {
     }
   }
 
-  private static void gruForwardRow(float[] xPre, float[] hPre, float[] h, float[] act, float[] out, int r,
+  private static void gruForwardRow(float[] xPre, int xo, float[] hPre, float[] h, float[] act, float[] out, int r,
       int hid) {
     int a = r * 3 * hid;
     int s = r * hid;
     for (int j = 0; j < 2 * hid; j++) {
-      act[a + j] = xPre[a + j] + hPre[a + j];
+      act[a + j] = xPre[xo + a + j] + hPre[a + j];
     }
     FloatKernels.sigmoid(act, a, act, a, 2 * hid);
     int n = a + 2 * hid;
     for (int j = 0; j < hid; j++) {
-      act[n + j] = xPre[n + j] + act[a + j] * hPre[n + j];
+      act[n + j] = xPre[xo + n + j] + act[a + j] * hPre[n + j];
     }
     FloatKernels.tanh(act, n, act, n, hid);
     for (int j = 0; j < hid; j++) {

@@ -115,11 +115,11 @@ class RecurrentKernelsTest {
     float[] act = new float[batch * 4 * hid];
     float[] tanhC = new float[batch * hid];
     float[] out = new float[batch * 2 * hid];
-    RecurrentKernels.lstmForward(xPre, hPre, c, batch, hid, act, tanhC, out);
+    RecurrentKernels.lstmForward(xPre, 0, hPre, c, batch, hid, act, tanhC, out);
     double[] act64 = new double[act.length];
     double[] tanhC64 = new double[tanhC.length];
     double[] out64 = new double[out.length];
-    RecurrentKernels.lstmForward(wide(xPre), wide(hPre), wide(c), batch, hid, act64, tanhC64, out64);
+    RecurrentKernels.lstmForward(wide(xPre), 0, wide(hPre), wide(c), batch, hid, act64, tanhC64, out64);
     assertClose(act64, act, "activations");
     assertClose(tanhC64, tanhC, "tanh c'");
     assertClose(out64, out, "h' ‖ c'");
@@ -144,10 +144,10 @@ class RecurrentKernelsTest {
     float[] h = floats(hid + 2, batch * hid, 1);
     float[] act = new float[batch * 3 * hid];
     float[] out = new float[batch * hid];
-    RecurrentKernels.gruForward(xPre, hPre, h, batch, hid, act, out);
+    RecurrentKernels.gruForward(xPre, 0, hPre, h, batch, hid, act, out);
     double[] act64 = new double[act.length];
     double[] out64 = new double[out.length];
-    RecurrentKernels.gruForward(wide(xPre), wide(hPre), wide(h), batch, hid, act64, out64);
+    RecurrentKernels.gruForward(wide(xPre), 0, wide(hPre), wide(h), batch, hid, act64, out64);
     assertClose(act64, act, "activations");
     assertClose(out64, out, "h'");
 
@@ -185,7 +185,7 @@ class RecurrentKernelsTest {
     float[] out = new float[batch * 2 * hid];
     float[] dPre = new float[batch * 4 * hid];
     float[] dc = new float[batch * hid];
-    RecurrentKernels.lstmForward(xPre, hPre, c, batch, hid, act, tanhC, out);
+    RecurrentKernels.lstmForward(xPre, 0, hPre, c, batch, hid, act, tanhC, out);
     RecurrentKernels.lstmBackward(dOut, act, tanhC, c, batch, hid, dPre, dc);
     float[] gAct = new float[batch * 3 * hid];
     float[] gOut = new float[batch * hid];
@@ -195,7 +195,7 @@ class RecurrentKernelsTest {
     float[] xg = row(xPre, 0, batch * 3 * hid);
     float[] hg = row(hPre, 0, batch * 3 * hid);
     float[] dg = row(dOut, 0, batch * hid);
-    RecurrentKernels.gruForward(xg, hg, c, batch, hid, gAct, gOut);
+    RecurrentKernels.gruForward(xg, 0, hg, c, batch, hid, gAct, gOut);
     RecurrentKernels.gruBackward(dg, gAct, hg, c, batch, hid, dx, dhPre, dh);
     for (int r = 0; r < batch; r += 7) {
       float[] a1 = new float[4 * hid];
@@ -203,7 +203,7 @@ class RecurrentKernelsTest {
       float[] o1 = new float[2 * hid];
       float[] p1 = new float[4 * hid];
       float[] c1 = new float[hid];
-      RecurrentKernels.lstmForward(row(xPre, r, 4 * hid), row(hPre, r, 4 * hid), row(c, r, hid), 1, hid, a1, t1, o1);
+      RecurrentKernels.lstmForward(row(xPre, r, 4 * hid), 0, row(hPre, r, 4 * hid), row(c, r, hid), 1, hid, a1, t1, o1);
       RecurrentKernels.lstmBackward(row(dOut, r, 2 * hid), a1, t1, row(c, r, hid), 1, hid, p1, c1);
       assertArrayEquals(o1, row(out, r, 2 * hid), 0f, "lstm forward row " + r);
       assertArrayEquals(p1, row(dPre, r, 4 * hid), 0f, "lstm backward row " + r);
@@ -213,7 +213,7 @@ class RecurrentKernelsTest {
       float[] gx = new float[3 * hid];
       float[] gh = new float[3 * hid];
       float[] gd = new float[hid];
-      RecurrentKernels.gruForward(row(xg, r, 3 * hid), row(hg, r, 3 * hid), row(c, r, hid), 1, hid, ga, go);
+      RecurrentKernels.gruForward(row(xg, r, 3 * hid), 0, row(hg, r, 3 * hid), row(c, r, hid), 1, hid, ga, go);
       RecurrentKernels.gruBackward(row(dg, r, hid), ga, row(hg, r, 3 * hid), row(c, r, hid), 1, hid, gx, gh, gd);
       assertArrayEquals(go, row(gOut, r, hid), 0f, "gru forward row " + r);
       assertArrayEquals(gx, row(dx, r, 3 * hid), 0f, "gru dxPre row " + r);
