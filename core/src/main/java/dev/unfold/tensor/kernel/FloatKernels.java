@@ -41,7 +41,8 @@ public final class FloatKernels {
   public static void binary(Elementwise.Binary op, float[] a, int[] aDims, float[] b, int[] bDims, int[] outDims,
       float[] out) {
     if (a.length == out.length && b.length == out.length) {
-      contiguous(op, a, 0, b, 0, out, 0, out.length);
+      Parallel.bands(out.length, out.length, Elementwise.SIMPLE_PARALLEL,
+          (from, to) -> contiguous(op, a, from, b, from, out, from, to - from));
       return;
     }
     int[] sa = Odometer.alignedStrides(aDims, outDims);
@@ -151,16 +152,20 @@ public final class FloatKernels {
 
   /** For {@code y = tanh(x)}: {@code out = dy ⊙ (1 − y²)}. */
   public static void tanhVjp(float[] dy, float[] y, float[] out) {
-    for (int i = 0; i < out.length; i++) {
-      out[i] = dy[i] * (1f - y[i] * y[i]);
-    }
+    Parallel.bands(out.length, out.length, Elementwise.SIMPLE_PARALLEL, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        out[i] = dy[i] * (1f - y[i] * y[i]);
+      }
+    });
   }
 
   /** For {@code y = σ(x)}: {@code out = dy ⊙ y ⊙ (1 − y)}. */
   public static void sigmoidVjp(float[] dy, float[] y, float[] out) {
-    for (int i = 0; i < out.length; i++) {
-      out[i] = dy[i] * y[i] * (1f - y[i]);
-    }
+    Parallel.bands(out.length, out.length, Elementwise.SIMPLE_PARALLEL, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        out[i] = dy[i] * y[i] * (1f - y[i]);
+      }
+    });
   }
 
   /** {@code out[i] = x[i] * s}, with {@code s} rounded to float. */
@@ -178,9 +183,11 @@ public final class FloatKernels {
 
   /** {@code acc[i] += x[from + i]}, reading a range of {@code x}. */
   public static void addInto(float[] acc, float[] x, int from) {
-    for (int i = 0; i < acc.length; i++) {
-      acc[i] += x[from + i];
-    }
+    Parallel.bands(acc.length, acc.length, Elementwise.SIMPLE_PARALLEL, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        acc[i] += x[from + i];
+      }
+    });
   }
 
   /** {@code out[i] = f(x[i])}, computed in float64 and rounded. */
@@ -236,12 +243,20 @@ public final class FloatKernels {
   /** {@link #addPlace(float[], int, int, int, float[], int, int)} with {@code part} starting at {@code part[from]}. */
   public static void addPlace(float[] part, int from, int outer, int pn, int inner, float[] out, int n, int start) {
     int block = pn * inner;
-    for (int o = 0; o < outer; o++) {
-      int src = from + o * block;
-      int dst = (o * n + start) * inner;
-      for (int i = 0; i < block; i++) {
-        out[dst + i] += part[src + i];
+    int total = outer * block;
+    // Bands of the part's elements in order, each cut where an outer block ends.
+    Parallel.bands(total, total, Elementwise.SIMPLE_PARALLEL, (lo, hi) -> {
+      for (int e = lo; e < hi; ) {
+        int o = e / block;
+        int i = e - o * block;
+        int run = Math.min(hi - e, block - i);
+        int src = from + e;
+        int dst = (o * n + start) * inner + i;
+        for (int q = 0; q < run; q++) {
+          out[dst + q] += part[src + q];
+        }
+        e += run;
       }
-    }
+    });
   }
 }

@@ -55,13 +55,21 @@ public final class Layout {
   /** {@link #addPlace(double[], int, int, int, double[], int, int)} with {@code part} starting at {@code part[from]}. */
   public static void addPlace(double[] part, int from, int outer, int pn, int inner, double[] out, int n, int start) {
     int block = pn * inner;
-    for (int o = 0; o < outer; o++) {
-      int src = from + o * block;
-      int dst = (o * n + start) * inner;
-      for (int i = 0; i < block; i++) {
-        out[dst + i] += part[src + i];
+    int total = outer * block;
+    // Bands of the part's elements in order, each cut where an outer block ends.
+    Parallel.bands(total, total, Elementwise.SIMPLE_PARALLEL, (lo, hi) -> {
+      for (int e = lo; e < hi; ) {
+        int o = e / block;
+        int i = e - o * block;
+        int run = Math.min(hi - e, block - i);
+        int src = from + e;
+        int dst = (o * n + start) * inner + i;
+        for (int q = 0; q < run; q++) {
+          out[dst + q] += part[src + q];
+        }
+        e += run;
       }
-    }
+    });
   }
 
   /** Tile edge of {@link #transpose}: two 32×32 tiles of doubles fit in L1. */
