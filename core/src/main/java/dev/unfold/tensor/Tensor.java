@@ -44,17 +44,18 @@ public final class Tensor {
   /**
    * A view's elements as an array of their own, made the first time an operation without a
    * view-aware path needs them (see {@link #array()}); derived from immutable storage, so a racing
-   * second copy is harmless.
+   * second copy is harmless, and volatile so that a thread that sees the array sees its elements.
    */
-  private Object compact;
+  private volatile Object compact;
   /**
    * This rank-2 tensor packed as the B of few-row products ({@link MatMul#prefersPackedB}), as is
    * and transposed: a {@code float[]} or {@code double[]} as {@link MatMul#packB} makes it, kept
    * so that a recurrent weight read at every time step (forward as is, backward transposed) is
-   * packed once. Derived from immutable storage, so a racing second computation is harmless.
+   * packed once. Derived from immutable storage, so a racing second computation is harmless;
+   * volatile, as {@link #compact}, so that another thread never reads a half-written packing.
    */
-  private Object packedB;
-  private Object packedBTransposed;
+  private volatile Object packedB;
+  private volatile Object packedBTransposed;
   /** How many few-row products have read this tensor as an untransposed B (racy, and only a hint). */
   private int packedBUses;
 
