@@ -615,16 +615,16 @@ public final class Tensor {
     int a = out.axis(axis);
     DType type = parts.stream().allMatch(Tensor::isF32) ? DType.FLOAT32 : DType.FLOAT64;
     Tensor t = fresh(out, type);
-    int start = 0;
-    for (Tensor p : parts) {
-      int pn = p.shape.dim(a);
-      if (type == DType.FLOAT32) {
-        Layout.place(p.arrayF32(), out.outer(a), pn, out.inner(a), t.arrayF32(), out.dim(a), start);
-      } else {
-        Layout.place(p.wide().array(), out.outer(a), pn, out.inner(a), t.array(), out.dim(a), start);
-      }
-      start += pn;
+    Object[] arrays = new Object[parts.size()];
+    int[] offsets = new int[arrays.length];
+    int[] sizes = new int[arrays.length];
+    for (int i = 0; i < arrays.length; i++) {
+      Tensor p = parts.get(i).to(type);  // a view stays a view, read in place
+      arrays[i] = p.storageObject();
+      offsets[i] = p.offset;
+      sizes[i] = p.shape.dim(a);
     }
+    Layout.concat(arrays, offsets, sizes, out.outer(a), out.inner(a), t.storageObject(), out.dim(a));
     return t;
   }
 

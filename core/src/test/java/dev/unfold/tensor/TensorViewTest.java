@@ -97,6 +97,33 @@ class TensorViewTest {
 
   @ParameterizedTest
   @EnumSource(DType.class)
+  void concatenationsOfManyViewsSplitOverThreadsGiveTheCopiesBits(DType dtype) {
+    // 50 steps of [32×256]: more than Elementwise.SIMPLE_PARALLEL elements, so the parts are
+    // split between threads; along axis 0 (views of one source) and along axis 1 (copies).
+    Tensor seq = Tensors.normal(new Well19937c(13), Shape.of(50, 32, 256), 0, 1).to(dtype);
+    List<Tensor> steps = new java.util.ArrayList<>();
+    List<Tensor> copies = new java.util.ArrayList<>();
+    for (int t = 0; t < 50; t++) {
+      steps.add(seq.slice(0, t, t + 1));
+      copies.add(copyOf(steps.get(t)));
+    }
+    assertSameBits(seq, Tensor.concat(0, steps));
+    assertSameBits(Tensor.concat(0, copies), Tensor.concat(0, steps));
+    assertSameBits(Tensor.concat(1, copies), Tensor.concat(1, steps));
+    assertSameBits(Tensor.concat(2, copies), Tensor.concat(2, steps));
+    // Mixed types join in float64.
+    List<Tensor> mixed = new java.util.ArrayList<>(steps);
+    mixed.set(3, steps.get(3).to(dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32));
+    List<Tensor> mixedCopies = new java.util.ArrayList<>();
+    for (Tensor m : mixed) {
+      mixedCopies.add(copyOf(m));
+    }
+    assertSameBits(Tensor.concat(0, mixedCopies), Tensor.concat(0, mixed));
+    assertEquals(DType.FLOAT64, Tensor.concat(0, mixed).dtype());
+  }
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
   void sumsReadViewsInPlace(DType dtype) {
     Tensor x = source(dtype, 5);
     Tensor v = x.slice(0, 4, 5).reshape(Shape.of(4, 6));

@@ -39,6 +39,29 @@ public final class Layout {
     placeBlocks(part, outer, pn, inner, out, n, start);
   }
 
+  /**
+   * A concatenation along the middle axis: part p, {@code [outer × sizes[p] × inner]} starting at
+   * {@code parts[p][offsets[p]]}, goes to {@code out} ({@code [outer × n × inner]}, n the sum of
+   * the sizes) after the parts before it. The arrays are all {@code double[]} or all
+   * {@code float[]}; the parts are split between the threads from {@link Elementwise#SIMPLE_PARALLEL}
+   * elements on (an unrolled layer's T outputs, joined for its head).
+   */
+  public static void concat(Object[] parts, int[] offsets, int[] sizes, int outer, int inner, Object out, int n) {
+    int[] starts = new int[parts.length];
+    for (int p = 1; p < parts.length; p++) {
+      starts[p] = starts[p - 1] + sizes[p - 1];
+    }
+    long total = (long) outer * n * inner;
+    Parallel.bands(parts.length, total, Elementwise.SIMPLE_PARALLEL, (lo, hi) -> {
+      for (int p = lo; p < hi; p++) {
+        int block = sizes[p] * inner;
+        for (int o = 0; o < outer; o++) {
+          System.arraycopy(parts[p], offsets[p] + o * block, out, (o * n + starts[p]) * inner, block);
+        }
+      }
+    });
+  }
+
   // NOTE: copies are the same for every element type: System.arraycopy takes either array.
   private static void placeBlocks(Object part, int outer, int pn, int inner, Object out, int n, int start) {
     int block = pn * inner;
