@@ -242,20 +242,9 @@ public final class FloatKernels {
 
   /** {@link #addPlace(float[], int, int, int, float[], int, int)} with {@code part} starting at {@code part[from]}. */
   public static void addPlace(float[] part, int from, int outer, int pn, int inner, float[] out, int n, int start) {
-    int block = pn * inner;
-    int total = outer * block;
-    // Bands of the part's elements in order, each cut where an outer block ends.
-    Parallel.bands(total, total, Elementwise.SIMPLE_PARALLEL, (lo, hi) -> {
-      for (int e = lo; e < hi; ) {
-        int o = e / block;
-        int i = e - o * block;
-        int run = Math.min(hi - e, block - i);
-        int src = from + e;
-        int dst = (o * n + start) * inner + i;
-        for (int q = 0; q < run; q++) {
-          out[dst + q] += part[src + q];
-        }
-        e += run;
+    Layout.placeRuns(from, outer, pn, inner, n, start, (src, dst, run) -> {
+      for (int q = 0; q < run; q++) {
+        out[dst + q] += part[src + q];
       }
     });
   }

@@ -77,19 +77,34 @@ public final class Layout {
 
   /** {@link #addPlace(double[], int, int, int, double[], int, int)} with {@code part} starting at {@code part[from]}. */
   public static void addPlace(double[] part, int from, int outer, int pn, int inner, double[] out, int n, int start) {
+    placeRuns(from, outer, pn, inner, n, start, (src, dst, run) -> {
+      for (int q = 0; q < run; q++) {
+        out[dst + q] += part[src + q];
+      }
+    });
+  }
+
+  /** A run of {@code length} consecutive elements of a part (from {@code src}) and of its place in the whole (from {@code dst}). */
+  @FunctionalInterface
+  interface PlaceRun {
+    void run(int src, int dst, int length);
+  }
+
+  /**
+   * Calls {@code body} on the runs of a part {@code [outer × pn × inner]} (element 0 at
+   * {@code from}) placed at index {@code start} of the middle axis of a whole
+   * {@code [outer × n × inner]}: bands of the part's elements in order, one per thread from
+   * {@link Elementwise#SIMPLE_PARALLEL} elements on, each cut where an outer block ends.
+   */
+  static void placeRuns(int from, int outer, int pn, int inner, int n, int start, PlaceRun body) {
     int block = pn * inner;
     int total = outer * block;
-    // Bands of the part's elements in order, each cut where an outer block ends.
     Parallel.bands(total, total, Elementwise.SIMPLE_PARALLEL, (lo, hi) -> {
       for (int e = lo; e < hi; ) {
         int o = e / block;
         int i = e - o * block;
         int run = Math.min(hi - e, block - i);
-        int src = from + e;
-        int dst = (o * n + start) * inner + i;
-        for (int q = 0; q < run; q++) {
-          out[dst + q] += part[src + q];
-        }
+        body.run(from + e, (o * n + start) * inner + i, run);
         e += run;
       }
     });
