@@ -117,7 +117,7 @@ abstract class BlockedMatMul<T> {
     }
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
-    inParts(n, k, m, false,
+    inParts(n, k, m, false, packedB == null,
         (shared, p, parts, pc, kc) -> packABlock(a, ao, ars, aks, n, pc, kc, shared, p, parts),
         (rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd, sharedA) -> blocked(n, k, m, a, ao, transA, b, bo,
             transB, packedB, null, sharedA, c, co, accumulate, rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd));
@@ -140,16 +140,22 @@ abstract class BlockedMatMul<T> {
   }
 
   /**
-   * Runs {@code part} on each part of an [n×m] product over k, one per thread: bands of rows when
+   * Runs {@code part} on the parts of an [n×m] product over k: bands of rows when
    * {@link #splitRows}, else of columns, in whole micro-kernel groups. When every column band
-   * would pack all of A itself ({@link #sharesPackedA}), the threads pack each block of k of A
-   * once, together, and then all read it: one pair of handoffs per block of k instead of every
-   * thread packing the whole of A.
+   * would pack all of A itself, A is packed once and all bands read it: by the threads together,
+   * one block of k at a time, when it is large ({@link #sharesPackedA}), else by the caller when
+   * k is a single block. Bands that cost little beyond their own share (a small A the caller
+   * packed, or row bands reading a B packed beforehand) are cut finer than one per thread
+   * ({@link #balancedParts}), and the threads claim them as they go (see {@link Parallel}); the
+   * others are one per thread.
+   *
+   * @param bandsPackB whether each row band would pack B itself
    */
-  private void inParts(int n, int k, int m, boolean stacked, SharedPacker<T> packer, Part<T> part) {
+  private void inParts(int n, int k, int m, boolean stacked, boolean bandsPackB, SharedPacker<T> packer,
+      Part<T> part) {
     long flops = 2L * n * k * m;
     if (splitRows(n, m)) {
-      int parts = parts(flops, n, mr);
+      int parts = bandsPackB ? parts(flops, n, mr) : balancedParts(flops, n, mr);
       Parallel.run(parts, p -> {
         long range = slice(p, parts, n, mr);
         part.run((int) (range >>> 32), (int) range, 0, m, 0, k, null);
@@ -157,13 +163,30 @@ abstract class BlockedMatMul<T> {
       return;
     }
     int parts = parts(flops, m, nr);
-    if (!sharesPackedA(n, k, m, parts, stacked)) {
+    boolean everyBandPacksA = everyBandPacksA(n, m, parts, stacked);
+    int bands = balancedParts(flops, m, nr);
+    if (everyBandPacksA && k <= kBlock && bands > parts && !sharesPackedA(n, k, parts)) {
+      // NOTE: a per-step product ([32×256]·[256×768] in a GRU step) packs its small A in a few
+      // microseconds; packed here once, the bands can be cut finer without packing it again
+      // (6 bands: float64 38.6 → 42.6 GFLOP/s, float32 76.2 → 79.8; BuildComparison, session K).
+      T shared = sharedScratch(n * k);
+      packer.pack(shared, 0, 1, 0, k);
+      Parallel.run(bands, p -> {
+        long range = slice(p, bands, m, nr);
+        part.run(0, n, (int) (range >>> 32), (int) range, 0, k, shared);
+      });
+      return;
+    }
+    if (!everyBandPacksA || !sharesPackedA(n, k, parts)) {
       Parallel.run(parts, p -> {
         long range = slice(p, parts, m, nr);
         part.run(0, n, (int) (range >>> 32), (int) range, 0, k, null);
       });
       return;
     }
+    // NOTE: one band per thread here. Every band streams the whole shared block of A again, and
+    // finer bands made [256×1600]ᵀ·[1600×256] slower: float64 28.7 GFLOP/s with 2 bands, 26.0
+    // with 4, 22.5 with 8 (BuildComparison, session K).
     T shared = sharedScratch(n * Math.min(k, kBlock));
     for (int pc = 0; pc < k; pc += kBlock) {
       int from = pc;
@@ -177,14 +200,20 @@ abstract class BlockedMatMul<T> {
   }
 
   /**
-   * Whether the column bands of a product share one packed copy of A: more than one band, every
-   * band packs A ({@link #packsA}), and A is big enough ({@value #SHARED_A_MIN} elements) that
-   * packing it once per thread costs more than the extra handoffs. NOTE: in a std RNN step's
-   * weight gradients ([256×1600]ᵀ·[1600×256] float32 on two threads) packing took 40% of the
-   * samples, most of it both threads packing all of A (bench/README.md, session I).
+   * Whether the threads pack a product's A together, one block of k at a time, for column bands
+   * that all pack it ({@link #everyBandPacksA}): more than one band and A big enough
+   * ({@value #SHARED_A_MIN} elements) that packing it once per thread costs more than the extra
+   * handoffs. NOTE: in a std RNN step's weight gradients ([256×1600]ᵀ·[1600×256] float32 on two
+   * threads) packing took 40% of the samples, most of it both threads packing all of A
+   * (bench/README.md, session I).
    */
-  private boolean sharesPackedA(int n, int k, int m, int parts, boolean stacked) {
-    if (parts < 2 || (long) n * k < SHARED_A_MIN) {
+  private static boolean sharesPackedA(int n, int k, int parts) {
+    return parts >= 2 && (long) n * k >= SHARED_A_MIN;
+  }
+
+  /** Whether each of {@code parts} column bands of a product would pack all of A itself. */
+  private boolean everyBandPacksA(int n, int m, int parts, boolean stacked) {
+    if (parts < 2) {
       return false;
     }
     for (int p = 0; p < parts; p++) {
@@ -220,7 +249,7 @@ abstract class BlockedMatMul<T> {
     if (n == 0 || m == 0 || k == 0) {
       return;
     }
-    inParts(n, k, m, true,
+    inParts(n, k, m, true, true,
         (shared, p, parts, pc, kc) -> packAStackedBlock(stack, n, pc, kc, shared, p, parts),
         (rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd, sharedA) -> blocked(n, k, m, null, 0, true, null, 0,
             false, null, stack, sharedA, c, 0, true, rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd));
@@ -281,6 +310,16 @@ abstract class BlockedMatMul<T> {
     }
     int units = (width + unit - 1) / unit;
     return Math.max(1, Math.min(Parallel.threads(), units));
+  }
+
+  /** {@link #parts}, but up to {@link Parallel#PARTS_PER_THREAD} per thread, each at least {@link #PARALLEL_FLOPS} / 2. */
+  static int balancedParts(long flops, int width, int unit) {
+    if (flops < PARALLEL_FLOPS) {
+      return 1;
+    }
+    int units = (width + unit - 1) / unit;
+    long most = Math.min((long) Parallel.threads() * Parallel.PARTS_PER_THREAD, 2 * flops / PARALLEL_FLOPS);
+    return (int) Math.max(1, Math.min(units, most));
   }
 
   /** Columns {@code [start, end)} of part {@code part}, packed as {@code start << 32 | end}. */

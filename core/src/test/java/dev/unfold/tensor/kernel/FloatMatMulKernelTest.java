@@ -65,7 +65,7 @@ class FloatMatMulKernelTest {
    */
   static Stream<Arguments> largeShapes() {
     int[][] shapes = {{65, 257, 100}, {130, 300, 97}, {300, 700, 500}, {1600, 256, 64}, {200, 64, 777},
-        {7, 513, 1100}, {32, 320, 1024}, {129, 1030, 129}, {100, 600, 1100}};
+        {7, 513, 1100}, {32, 320, 1024}, {32, 256, 768}, {129, 1030, 129}, {100, 600, 1100}};
     List<Arguments> out = new ArrayList<>();
     for (int[] s : shapes) {
       transposes().forEach(t -> out.add(Arguments.of(s[0], s[1], s[2], t.get()[0], t.get()[1])));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -98,4 +99,49 @@ class ParallelTest {
       callers.shutdownNow();
     }
   }
+
+  @Test
+  void aThreadHeldUpLeavesTheRemainingPartsToTheOthers() {
+    // The thread that claims part 0 (its first claim) is held up; the others run every other part meanwhile.
+    assumeTrue(Parallel.threads() > 1, "one kernel thread on this machine");
+    int parts = 16;
+    Thread[] ranBy = new Thread[parts];
+    Parallel.run(parts, p -> {
+      ranBy[p] = Thread.currentThread();
+      if (p == 0) {
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    for (int p = 0; p < parts; p++) {
+      assertTrue(ranBy[p] != null, "part " + p + " ran");
+    }
+    // Parts are claimed in order, so part 0 was its thread's first; after it every part was taken.
+    int slowParts = 0;
+    for (int p = 1; p < parts; p++) {
+      if (ranBy[p] == ranBy[0]) {
+        slowParts++;
+      }
+    }
+    assertEquals(0, slowParts, "parts run by the held-up thread besides its first");
+  }
+
+
+  @Test
+  void callsInQuickSuccessionNeverMixTheirParts() {
+    // A worker that comes late to one call must not run a part of the next with the old body or
+    // count it toward the next call: each call's tally is checked as soon as it returns.
+    for (int round = 0; round < 20_000; round++) {
+      int parts = 2 + round % 7 * (round % 3 == 0 ? 3 : 1);
+      AtomicIntegerArray runs = new AtomicIntegerArray(parts + 8);
+      Parallel.run(parts, runs::incrementAndGet);
+      for (int p = 0; p < parts + 8; p++) {
+        assertEquals(p < parts ? 1 : 0, runs.get(p), "part " + p + " of " + parts + " in round " + round);
+      }
+    }
+  }
+
 }
