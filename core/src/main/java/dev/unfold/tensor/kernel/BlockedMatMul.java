@@ -118,7 +118,7 @@ abstract class BlockedMatMul<T> {
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
     inParts(n, k, m, false, packedB == null,
-        (shared, p, parts, pc, kc) -> packABlock(a, ao, ars, aks, n, pc, kc, shared, p, parts),
+        (shared, to, p, parts, pc, kc) -> packABlock(a, ao, ars, aks, n, pc, kc, shared, to, p, parts),
         (rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd, sharedA) -> blocked(n, k, m, a, ao, transA, b, bo,
             transB, packedB, null, sharedA, c, co, accumulate, rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd));
   }
@@ -126,17 +126,21 @@ abstract class BlockedMatMul<T> {
   /**
    * A part of C: rows {@code [rowStart, rowEnd)} × columns {@code [colStart, colEnd)}, over the
    * steps {@code [pcStart, pcEnd)} of k (whole blocks of k), reading A from {@code sharedA} when
-   * it is not null (that range of k packed by {@link SharedPacker}, laid out as {@link #packABlock}).
+   * it is not null (that range of k packed by {@link SharedPacker}: block after block of k, each
+   * laid out as {@link #packABlock}).
    */
   @FunctionalInterface
   private interface Part<T> {
     void run(int rowStart, int rowEnd, int colStart, int colEnd, int pcStart, int pcEnd, T sharedA);
   }
 
-  /** Packs part {@code part} of {@code parts} of the block of k at {@code pc} of op(A) into {@code dst} (see {@link #packABlock}). */
+  /**
+   * Packs part {@code part} of {@code parts} of the block of k at {@code pc} of op(A) into
+   * {@code dst} from {@code to} on (see {@link #packABlock}).
+   */
   @FunctionalInterface
   private interface SharedPacker<T> {
-    void pack(T dst, int part, int parts, int pc, int kc);
+    void pack(T dst, int to, int part, int parts, int pc, int kc);
   }
 
   /**
@@ -170,7 +174,7 @@ abstract class BlockedMatMul<T> {
       // microseconds; packed here once, the bands can be cut finer without packing it again
       // (6 bands: float64 38.6 → 42.6 GFLOP/s, float32 76.2 → 79.8; BuildComparison, session K).
       T shared = sharedScratch(n * k);
-      packer.pack(shared, 0, 1, 0, k);
+      packer.pack(shared, 0, 0, 1, 0, k);
       Parallel.run(bands, p -> {
         long range = slice(p, bands, m, nr);
         part.run(0, n, (int) (range >>> 32), (int) range, 0, k, shared);
@@ -187,17 +191,38 @@ abstract class BlockedMatMul<T> {
     // NOTE: one band per thread here. Every band streams the whole shared block of A again, and
     // finer bands made [256×1600]ᵀ·[1600×256] slower: float64 28.7 GFLOP/s with 2 bands, 26.0
     // with 4, 22.5 with 8 (BuildComparison, session K).
+    if ((long) n * k <= SHARED_A_WHOLE_MAX) {
+      // All of A packed in one call, then all of the product in one: two handoffs instead of two
+      // per block of k, each of which waited for the slower thread.
+      T shared = sharedScratch(n * k);
+      Parallel.run(parts, p -> {
+        for (int pc = 0; pc < k; pc += kBlock) {
+          packer.pack(shared, n * pc, p, parts, pc, Math.min(kBlock, k - pc));
+        }
+      });
+      Parallel.run(parts, p -> {
+        long range = slice(p, parts, m, nr);
+        part.run(0, n, (int) (range >>> 32), (int) range, 0, k, shared);
+      });
+      return;
+    }
     T shared = sharedScratch(n * Math.min(k, kBlock));
     for (int pc = 0; pc < k; pc += kBlock) {
       int from = pc;
       int kc = Math.min(kBlock, k - pc);
-      Parallel.run(parts, p -> packer.pack(shared, p, parts, from, kc));
+      Parallel.run(parts, p -> packer.pack(shared, 0, p, parts, from, kc));
       Parallel.run(parts, p -> {
         long range = slice(p, parts, m, nr);
         part.run(0, n, (int) (range >>> 32), (int) range, from, from + kc, shared);
       });
     }
   }
+
+  /**
+   * Elements of a shared A up to which it is packed whole before the product rather than one
+   * block of k at a time (a std LSTM's recurrent weight gradient: 256 × 1600).
+   */
+  static final int SHARED_A_WHOLE_MAX = 1 << 19;
 
   /**
    * Whether the threads pack a product's A together, one block of k at a time, for column bands
@@ -250,7 +275,7 @@ abstract class BlockedMatMul<T> {
       return;
     }
     inParts(n, k, m, true, true,
-        (shared, p, parts, pc, kc) -> packAStackedBlock(stack, n, pc, kc, shared, p, parts),
+        (shared, to, p, parts, pc, kc) -> packAStackedBlock(stack, n, pc, kc, shared, to, p, parts),
         (rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd, sharedA) -> blocked(n, k, m, null, 0, true, null, 0,
             false, null, stack, sharedA, c, 0, true, rowStart, rowEnd, colStart, colEnd, pcStart, pcEnd));
   }
@@ -335,7 +360,8 @@ abstract class BlockedMatMul<T> {
    * {@code [pcStart, pcEnd)} of k, blocked over k, rows and (when packing) columns. Whether to pack
    * depends on the whole product, not the part. With a {@code stack} (then A and B are null,
    * transA set), both operands are packed from its blocks. With {@code sharedA}, that range of k
-   * (one block) of all of op(A) is already packed, laid out as {@link #packABlock}.
+   * of all of op(A) is already packed, block after block of k (the block at pc starts
+   * {@code n·(pc − pcStart)} elements in), each laid out as {@link #packABlock}.
    */
   private void blocked(int n, int k, int m, T a, int ao, boolean transA, T b, int bo, boolean transB,
       T packedB, Stack<T> stack, T sharedA, T c, int co, boolean accumulate, int rowStart, int rowEnd,
@@ -373,7 +399,7 @@ abstract class BlockedMatMul<T> {
           int paks;
           if (sharedA != null) {
             ap = sharedA;
-            apo = ic * kc;
+            apo = n * (pc - pcStart) + ic * kc;
             pars = -1;
             paks = -1;
           } else if (stack != null) {
@@ -541,20 +567,20 @@ abstract class BlockedMatMul<T> {
   }
 
   /**
-   * Packs the k-range {@code [pc, pc+kc)} of all n rows of op(A) into {@code dst}, row block after
-   * row block of {@link #rowBlock} rows, each laid out by {@link #packA} (the block at row ic starts
-   * {@code ic·kc} elements in): this thread's share, {@code part} of {@code parts}.
+   * Packs the k-range {@code [pc, pc+kc)} of all n rows of op(A) into {@code dst} from {@code to}
+   * on, row block after row block of {@link #rowBlock} rows, each laid out by {@link #packA} (the
+   * block at row ic starts {@code to + ic·kc}): this thread's share, {@code part} of {@code parts}.
    */
-  private void packABlock(T a, int ao, int ars, int aks, int n, int pc, int kc, T dst, int part, int parts) {
+  private void packABlock(T a, int ao, int ars, int aks, int n, int pc, int kc, T dst, int to, int part, int parts) {
     for (int ic = 0; ic < n; ic += rowBlock) {
-      packA(a, ao, ars, aks, ic, Math.min(rowBlock, n - ic), pc, kc, dst, ic * kc, part, parts);
+      packA(a, ao, ars, aks, ic, Math.min(rowBlock, n - ic), pc, kc, dst, to + ic * kc, part, parts);
     }
   }
 
   /** {@link #packABlock} for stacked blocks. */
-  private void packAStackedBlock(Stack<T> stack, int n, int pc, int kc, T dst, int part, int parts) {
+  private void packAStackedBlock(Stack<T> stack, int n, int pc, int kc, T dst, int to, int part, int parts) {
     for (int ic = 0; ic < n; ic += rowBlock) {
-      packAStacked(stack, n, ic, Math.min(rowBlock, n - ic), pc, kc, dst, ic * kc, part, parts);
+      packAStacked(stack, n, ic, Math.min(rowBlock, n - ic), pc, kc, dst, to + ic * kc, part, parts);
     }
   }
 
