@@ -167,30 +167,27 @@ abstract class BlockedMatMul<T> {
       return;
     }
     int parts = parts(flops, m, nr);
-    boolean everyBandPacksA = everyBandPacksA(n, m, parts, stacked);
-    int bands = balancedParts(flops, m, nr);
-    if (everyBandPacksA && k <= kBlock && bands > parts && !sharesPackedA(n, k, parts)) {
-      // NOTE: a per-step product ([32×256]·[256×768] in a GRU step) packs its small A in a few
-      // microseconds; packed here once, the bands can be cut finer without packing it again
-      // (6 bands: float64 38.6 → 42.6 GFLOP/s, float32 76.2 → 79.8; BuildComparison, session K).
-      T shared = sharedScratch(n * k);
-      packer.pack(shared, 0, 0, 1, 0, k);
-      Parallel.run(bands, p -> {
-        long range = slice(p, bands, m, nr);
-        part.run(0, n, (int) (range >>> 32), (int) range, 0, k, shared);
-      });
+    if (!everyBandPacksA(n, m, parts, stacked)) {
+      columnBands(parts, n, m, 0, k, null, part);
       return;
     }
-    if (!everyBandPacksA || !sharesPackedA(n, k, parts)) {
-      Parallel.run(parts, p -> {
-        long range = slice(p, parts, m, nr);
-        part.run(0, n, (int) (range >>> 32), (int) range, 0, k, null);
-      });
+    if (!sharesPackedA(n, k, parts)) {
+      int bands = balancedParts(flops, m, nr);
+      if (k <= kBlock && bands > parts) {
+        // NOTE: a per-step product ([32×256]·[256×768] in a GRU step) packs its small A in a few
+        // microseconds; packed here once, the bands can be cut finer without packing it again
+        // (6 bands: float64 38.6 → 42.6 GFLOP/s, float32 76.2 → 79.8; BuildComparison, session K).
+        T shared = sharedScratch(n * k);
+        packer.pack(shared, 0, 0, 1, 0, k);
+        columnBands(bands, n, m, 0, k, shared, part);
+      } else {
+        columnBands(parts, n, m, 0, k, null, part);
+      }
       return;
     }
-    // NOTE: one band per thread here. Every band streams the whole shared block of A again, and
-    // finer bands made [256×1600]ᵀ·[1600×256] slower: float64 28.7 GFLOP/s with 2 bands, 26.0
-    // with 4, 22.5 with 8 (BuildComparison, session K).
+    // NOTE: one band per thread from here on. Every band streams the whole shared block of A
+    // again, and finer bands made [256×1600]ᵀ·[1600×256] slower: float64 28.7 GFLOP/s with 2
+    // bands, 26.0 with 4, 22.5 with 8 (BuildComparison, session K).
     if ((long) n * k <= SHARED_A_WHOLE_MAX) {
       // All of A packed in one call, then all of the product in one: two handoffs instead of two
       // per block of k, each of which waited for the slower thread.
@@ -200,10 +197,7 @@ abstract class BlockedMatMul<T> {
           packer.pack(shared, n * pc, p, parts, pc, Math.min(kBlock, k - pc));
         }
       });
-      Parallel.run(parts, p -> {
-        long range = slice(p, parts, m, nr);
-        part.run(0, n, (int) (range >>> 32), (int) range, 0, k, shared);
-      });
+      columnBands(parts, n, m, 0, k, shared, part);
       return;
     }
     T shared = sharedScratch(n * Math.min(k, kBlock));
@@ -211,11 +205,16 @@ abstract class BlockedMatMul<T> {
       int from = pc;
       int kc = Math.min(kBlock, k - pc);
       Parallel.run(parts, p -> packer.pack(shared, 0, p, parts, from, kc));
-      Parallel.run(parts, p -> {
-        long range = slice(p, parts, m, nr);
-        part.run(0, n, (int) (range >>> 32), (int) range, from, from + kc, shared);
-      });
+      columnBands(parts, n, m, from, from + kc, shared, part);
     }
+  }
+
+  /** Runs {@code part} on {@code bands} column bands of C, all rows, over steps {@code [pcStart, pcEnd)} of k. */
+  private void columnBands(int bands, int n, int m, int pcStart, int pcEnd, T sharedA, Part<T> part) {
+    Parallel.run(bands, p -> {
+      long range = slice(p, bands, m, nr);
+      part.run(0, n, (int) (range >>> 32), (int) range, pcStart, pcEnd, sharedA);
+    });
   }
 
   /**
