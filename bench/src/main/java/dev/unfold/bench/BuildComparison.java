@@ -20,7 +20,9 @@ import java.util.Locale;
  * java ... dev.unfold.bench.BuildComparison step rnn std float32 WARMUP_S  WINDOW_MS ROUNDS  old.jar new.jar
  * </pre>
  * {@code matmul} times {@code Tensor.matmul(b, transA, transB)} of [n×k]·[k×m] (GFLOP/s); {@code step}
- * times {@link TrainingTask#step()} (ms) after each build's warm-up.
+ * times {@link TrainingTask#step()} (ms) after each build's warm-up. A jar given as
+ * {@code JAR@THREADS} runs with its kernels capped at that many threads ({@code unfold.threads},
+ * read once per class loader), so one build can be compared with itself on one and on two threads.
  */
 public final class BuildComparison {
   private BuildComparison() {}
@@ -42,11 +44,17 @@ public final class BuildComparison {
     int rounds = Integer.parseInt(args[fixed - 1]);
     String[] jars = Arrays.copyOfRange(args, fixed, args.length);
     Action[] actions = new Action[jars.length];
+    String threadsProperty = System.getProperty(THREADS);
     for (int j = 0; j < jars.length; j++) {
-      ClassLoader loader = new URLClassLoader(new URL[] {new File(jars[j]).toURI().toURL()},
+      int at = jars[j].lastIndexOf('@');
+      String jar = at < 0 ? jars[j] : jars[j].substring(0, at);
+      setOrClear(at < 0 ? threadsProperty : jars[j].substring(at + 1));
+      ClassLoader loader = new URLClassLoader(new URL[] {new File(jar).toURI().toURL()},
           ClassLoader.getPlatformClassLoader());
       actions[j] = matmul ? product(loader, args) : step(loader, args);
+      actions[j].run();  // the kernels read the thread cap now, while it is set
     }
+    setOrClear(threadsProperty);
     double work = matmul ? 2.0 * Integer.parseInt(args[2]) * Integer.parseInt(args[3]) * Integer.parseInt(args[4]) : 0;
     if (!matmul) {
       for (Action a : actions) {
@@ -77,6 +85,17 @@ public final class BuildComparison {
       Arrays.sort(s);
       System.out.printf(Locale.ROOT, "%-40s median %8.2f %s (quartiles %.2f, %.2f)%n", jars[j], s[rounds / 2],
           matmul ? "GFLOP/s" : "ms", s[rounds / 4], s[(3 * rounds) / 4]);
+    }
+  }
+
+  /** The system property that caps the kernels' threads (Kernels.THREADS_PROPERTY). */
+  private static final String THREADS = "unfold.threads";
+
+  private static void setOrClear(String threads) {
+    if (threads == null) {
+      System.clearProperty(THREADS);
+    } else {
+      System.setProperty(THREADS, threads);
     }
   }
 

@@ -646,14 +646,20 @@ abstract class BlockedMatMul<T> {
    * panels of a packed B block of kc steps (see {@link #packB}), as its steps {@code p0…}. NOTE:
    * row by row, so the source is read in order: panel by panel (a run per row, rows m apart) took
    * 15% of a [256×1600]ᵀ·[1600×256] float32 product on two threads, row by row about half that;
-   * a row's full panels in one call ({@link #spreadRow}) made [64×1600]ᵀ·[1600×1024], where packing
+   * a row's full panels in one call (now {@link #spreadRows}) made [64×1600]ᵀ·[1600×1024], where packing
    * B was 36% of the samples, 18% faster in float32 and 10% in float64 (bench/README.md, session I).
    */
   private void rowsToPanels(T src, int from, int stride, int rows, int nc, T dst, int kc, int p0) {
     int full = nc / nr;
+    for (int q0 = 0; q0 < full; q0 += SPREAD_PANELS) {
+      int panels = Math.min(SPREAD_PANELS, full - q0);
+      for (int r0 = 0; r0 < rows; r0 += SPREAD_ROWS) {
+        spreadRows(src, from + r0 * stride + q0 * nr, stride, Math.min(SPREAD_ROWS, rows - r0), dst,
+            q0 * kc * nr + (p0 + r0) * nr, kc * nr, panels);
+      }
+    }
     for (int r = 0; r < rows; r++) {
       int f = from + r * stride;
-      spreadRow(src, f, dst, (p0 + r) * nr, kc * nr, full);
       for (int j = full * nr; j < nc; ) {
         int width = panelWidth(nc - j);
         copyRuns(src, f + j, 0, dst, kc * j + (p0 + r) * width, width, 1);
@@ -663,10 +669,25 @@ abstract class BlockedMatMul<T> {
   }
 
   /**
-   * Copies {@code panels} runs of {@link #nr} consecutive elements from {@code src[from…]} to
-   * {@code dst[to + q·panelStride…]}: one step of k of a row into consecutive full B panels.
+   * Rows of B that {@link #rowsToPanels} moves into up to {@value #SPREAD_PANELS} full panels
+   * together, panel by panel: each panel then gets {@value} consecutive steps (whole cache lines,
+   * one after the other) instead of one step from every row in turn, which wrote one line in each
+   * panel, all a block's stride apart (the same L1 set). The rows' part that is read,
+   * {@value} × {@value #SPREAD_PANELS} panel rows of 64 bytes (16 KB), stays in L1 meanwhile.
+   * NOTE: packing 1600 × 128 of a float64 B alone: 0.7 ns per element row by row, 0.4–0.5 with 8
+   * rows at a time (4: 0.55, 16: 0.46); all 128 panels of a 1024-wide B at a time (64 KB of rows)
+   * made 1024² float64 8% slower.
    */
-  abstract void spreadRow(T src, int from, T dst, int to, int panelStride, int panels);
+  static final int SPREAD_ROWS = 8;
+  /** Full panels {@link #rowsToPanels} fills together, {@value #SPREAD_ROWS} rows at a time. */
+  static final int SPREAD_PANELS = 32;
+
+  /**
+   * Copies, for each of {@code panels} full B panels q, {@link #nr} consecutive elements from each
+   * of {@code rows} rows ({@code src[from + r·stride + q·nr…]}) to
+   * {@code dst[to + q·panelStride + r·nr…]}: consecutive steps of k into consecutive full panels.
+   */
+  abstract void spreadRows(T src, int from, int stride, int rows, T dst, int to, int panelStride, int panels);
 
   /**
    * The whole of op(B) ({@code [k×m]}) packed for {@link #multiply(int, int, int, Object, int, boolean,

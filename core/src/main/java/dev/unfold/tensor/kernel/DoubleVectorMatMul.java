@@ -128,12 +128,16 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
   }
 
   @Override
-  void spreadRow(double[] src, int from, double[] dst, int to, int panelStride, int panels) {
+  void spreadRows(double[] src, int from, int stride, int rows, double[] dst, int to, int panelStride, int panels) {
     for (int q = 0; q < panels; q++) {
       int f = from + q * nr;
       int t = to + q * panelStride;
-      for (int v = 0; v < nr; v += L) {
-        DoubleVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+      for (int r = 0; r < rows; r++) {
+        for (int v = 0; v < nr; v += L) {
+          DoubleVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+        }
+        f += stride;
+        t += nr;
       }
     }
   }

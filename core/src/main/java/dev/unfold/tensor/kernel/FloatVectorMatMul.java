@@ -122,12 +122,16 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
   }
 
   @Override
-  void spreadRow(float[] src, int from, float[] dst, int to, int panelStride, int panels) {
+  void spreadRows(float[] src, int from, int stride, int rows, float[] dst, int to, int panelStride, int panels) {
     for (int q = 0; q < panels; q++) {
       int f = from + q * nr;
       int t = to + q * panelStride;
-      for (int v = 0; v < nr; v += L) {
-        FloatVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+      for (int r = 0; r < rows; r++) {
+        for (int v = 0; v < nr; v += L) {
+          FloatVector.fromArray(S, src, f + v).intoArray(dst, t + v);
+        }
+        f += stride;
+        t += nr;
       }
     }
   }
