@@ -36,14 +36,15 @@ class MatMulKernelTest {
     }
     // Blocks: more rows than are read in place (64), k beyond one KC block (256), m beyond one NC block.
     // [300×700]·[700×500] and [100×600]·[600×1100] split C's columns between threads that share
-    // one packed A; [32×256]·[256×768] (a GRU step's product) and
+    // one packed A (each thread packing whole blocks of k), [150×256]·[256×400] one that a single
+    // block of k holds (the threads share its panels); [32×256]·[256×768] (a GRU step's product) and
     // [70×40]·[40×800] share an A the caller packs, in bands finer than one per thread;
     // [513×1025]·[1025×520] shares an A too big to pack whole (BlockedMatMul.SHARED_A_WHOLE_MAX);
     // [70×30]·[30×2200] and [70×30]·[30×6500] give each thread more than one column block of B
     // (1024 columns on 6 × 2, 3072 on 8 × 3).
     int[][] big = {{65, 257, 100}, {130, 300, 97}, {32, 320, 1024}, {70, 40, 800}, {1, 100, 400}, {4, 400, 100},
         {7, 513, 33}, {200, 64, 777}, {1, 1, 1}, {1600, 256, 64}, {32, 256, 768}, {300, 700, 500}, {100, 600, 1100}, {513, 1025, 520},
-        {70, 30, 2200}, {70, 30, 6500}};
+        {70, 30, 2200}, {70, 30, 6500}, {150, 256, 400}};
     for (int[] b : big) {
       for (boolean ta : new boolean[] {false, true}) {
         for (boolean tb : new boolean[] {false, true}) {
