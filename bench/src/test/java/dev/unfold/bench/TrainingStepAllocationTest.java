@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the JIT has compiled the Vector API kernels, they box their vectors and a step allocates more;
  * one kernel compiled late kept the float32 RNN at 2.74× for eight steps of a loaded CI machine
  * (21.8 MB, 1.71×, two steps later on an idle one). A copy the graph makes is paid on every step,
- * so the least of any number of steps still catches it. A kernel that C2 leaves boxed for good is a different failure: it made this test
- * fail in CI (3.27× for float32 RNN) until surefire passed C2's node limits as the launcher does
- * (bench/README.md, "JVM flags").
+ * so the least of any number of steps still catches it. A kernel that C2 leaves boxed for good
+ * is a different failure: it made this test fail in CI (3.27× for float32 RNN) until surefire
+ * passed C2's node limits as the launcher does (bench/README.md, "JVM flags").
  */
 class TrainingStepAllocationTest {
   static final double BOUND = 2.5;
