@@ -502,9 +502,7 @@ public final class Tensor {
     int rows = g.batch() * g.n();
     if (addend.shape.size() == g.m() && (addend.rank() == 0 || addend.shape.dim(addend.rank() - 1) == g.m())) {
       // A bias row ([m], [1×m], …): copy it into every row. (A column [n×1] with n = m is not one.)
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(addend.storageObject(), addend.offset, out.storageObject(), r * g.m(), g.m());
-      }
+      Layout.repeatRow(addend.storageObject(), addend.offset, g.m(), out.storageObject(), rows);
     } else {
       // A view (an unrolled Elman layer's step of its input projection) is read in place.
       Tensor full = addend.broadcastTo(g.out());

@@ -40,6 +40,20 @@ public final class Layout {
   }
 
   /**
+   * Copies the row {@code src[from … from + m)} into each of the first {@code rows} rows of
+   * {@code out} (row-major, {@code m} wide): a bias broadcast over a product's rows before the
+   * product adds to them. The arrays are both {@code double[]} or both {@code float[]}; the rows
+   * are split between the threads from {@link Elementwise#SIMPLE_PARALLEL} elements on.
+   */
+  public static void repeatRow(Object src, int from, int m, Object out, int rows) {
+    Parallel.bands(rows, (long) rows * m, Elementwise.SIMPLE_PARALLEL, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        System.arraycopy(src, from, out, r * m, m);
+      }
+    });
+  }
+
+  /**
    * A concatenation along the middle axis: part p, {@code [outer × sizes[p] × inner]} starting at
    * {@code parts[p][offsets[p]]}, goes to {@code out} ({@code [outer × n × inner]}, n the sum of
    * the sizes) after the parts before it. The arrays are all {@code double[]} or all
