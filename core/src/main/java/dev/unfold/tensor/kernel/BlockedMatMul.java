@@ -192,24 +192,20 @@ abstract class BlockedMatMul<T> {
       // All of A packed in one call, then all of the product in one: two handoffs instead of two
       // per block of k, each of which waited for the slower thread.
       T shared = sharedScratch(n * k);
+      // NOTE: with at least one block of k per thread, each thread packs whole blocks, so each
+      // reads only its share of A (with every thread packing every parts-th panel of every block,
+      // each read all of it: the shared packing of a [64×1600]ᵀ·[1600×256] float64 product took
+      // 193 µs of its 1.9 ms); with fewer blocks, the threads split each block's panels.
       int blocks = (k + kBlock - 1) / kBlock;
-      if (blocks >= parts) {
-        // NOTE: each thread packs whole blocks of k, so each reads only its share of A (with every
-        // thread packing every parts-th panel of every block, each read all of it): the shared
-        // packing of a [64×1600]ᵀ·[1600×256] float64 product took 193 µs of its 1.9 ms.
-        Parallel.run(parts, p -> {
-          for (int bi = blocks * p / parts; bi < blocks * (p + 1) / parts; bi++) {
-            int pc = bi * kBlock;
-            packer.pack(shared, n * pc, 0, 1, pc, Math.min(kBlock, k - pc));
-          }
-        });
-      } else {
-        Parallel.run(parts, p -> {
-          for (int pc = 0; pc < k; pc += kBlock) {
-            packer.pack(shared, n * pc, p, parts, pc, Math.min(kBlock, k - pc));
-          }
-        });
-      }
+      boolean byBlocks = blocks >= parts;
+      Parallel.run(parts, p -> {
+        int first = byBlocks ? blocks * p / parts : 0;
+        int end = byBlocks ? blocks * (p + 1) / parts : blocks;
+        for (int bi = first; bi < end; bi++) {
+          int pc = bi * kBlock;
+          packer.pack(shared, n * pc, byBlocks ? 0 : p, byBlocks ? 1 : parts, pc, Math.min(kBlock, k - pc));
+        }
+      });
       columnBands(parts, n, m, 0, k, shared, part);
       return;
     }
@@ -656,11 +652,12 @@ abstract class BlockedMatMul<T> {
 
   /**
    * Copies {@code rows} rows of {@code nc} elements ({@code src[from + r·stride…]}) into the column
-   * panels of a packed B block of kc steps (see {@link #packB}), as its steps {@code p0…}. NOTE:
-   * row by row, so the source is read in order: panel by panel (a run per row, rows m apart) took
-   * 15% of a [256×1600]ᵀ·[1600×256] float32 product on two threads, row by row about half that;
-   * a row's full panels in one call (now {@link #spreadRows}) made [64×1600]ᵀ·[1600×1024], where packing
-   * B was 36% of the samples, 18% faster in float32 and 10% in float64 (bench/README.md, session I).
+   * panels of a packed B block of kc steps (see {@link #packB}), as its steps {@code p0…}: the full
+   * panels {@value #SPREAD_ROWS} rows at a time ({@link #spreadRows}), then the last narrow panels
+   * row by row. NOTE: panel by panel over all rows (a run per row, rows m apart) took 15% of a
+   * [256×1600]ᵀ·[1600×256] float32 product on two threads, row by row about half that, and a row's
+   * full panels in one call made [64×1600]ᵀ·[1600×1024] 18% faster in float32 and 10% in float64
+   * (bench/README.md, session I); 8 rows into up to 32 panels at a time, session L.
    */
   private void rowsToPanels(T src, int from, int stride, int rows, int nc, T dst, int kc, int p0) {
     int full = nc / nr;
