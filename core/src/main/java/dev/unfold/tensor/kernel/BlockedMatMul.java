@@ -9,7 +9,8 @@ package dev.unfold.tensor.kernel;
  *
  * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place (or a packed copy
  * of the whole of op(B) that the caller keeps, see {@link #packWhole}) unless A is transposed (a
- * weight gradient), and A too unless the micro-kernels ask for packed A ({@code packFewRows}: the
+ * weight gradient), B is, or B's rows lie far enough apart to collide in L1 ({@link #packsFewRowB}),
+ * and A too unless the micro-kernels ask for packed A ({@code packFewRows}: the
  * 16-register set, whose packed-A kernels address A from one index); taller ones pack blocks of A
  * and B into contiguous panels so they stay in cache (B is packed whenever it is transposed, A only
  * when C is wide enough to reuse its panels). Large products are
@@ -44,6 +45,8 @@ abstract class BlockedMatMul<T> {
 
   /** Lanes of one vector. */
   final int lanes;
+  /** Bytes of one element: 8 or 4. */
+  private final int elementBytes;
   /** Rows of the main micro-kernel: 8 with 32 vector registers, else 6 (see the subclasses). */
   final int mr;
   /** Columns of the main micro-kernel: 3 vectors with 32 registers, else 2. */
@@ -69,8 +72,10 @@ abstract class BlockedMatMul<T> {
    */
   private final boolean packFewRows;
 
-  BlockedMatMul(int lanes, int mr, int nrVectors, int kBlock, int rowBlock, int colPanels, boolean packFewRows) {
+  BlockedMatMul(int lanes, int elementBytes, int mr, int nrVectors, int kBlock, int rowBlock, int colPanels,
+      boolean packFewRows) {
     this.lanes = lanes;
+    this.elementBytes = elementBytes;
     this.mr = mr;
     this.nr = nrVectors * lanes;
     this.packFewRows = packFewRows;
@@ -382,7 +387,7 @@ abstract class BlockedMatMul<T> {
     // gradient (k runs over the batch and the steps), and B's rows read in place, m apart, missed
     // L1 (a GRU's [64×1600]ᵀ·[1600×768] input weight gradient: 15.2 → 20.9 GFLOP/s in float64,
     // 33.7 → 41.5 in float32, packed; bench/README.md, session I).
-    boolean packB = stack != null || (transB || transA || n > SMALL_N) && packedB == null;
+    boolean packB = stack != null || (transB || transA || n > SMALL_N || packsFewRowB(n, m)) && packedB == null;
     T[] scratch = packA || packB ? scratch() : null;
     int ars = transA ? 1 : k;
     int aks = transA ? n : 1;
@@ -440,6 +445,31 @@ abstract class BlockedMatMul<T> {
         }
       }
     }
+  }
+
+  /**
+   * Row groups from which a product of up to {@value #SMALL_N} rows packs an untransposed B that is
+   * not packed already, when B's rows lie at least {@value #PACK_B_ROW_BYTES} bytes apart (see
+   * {@link #packsFewRowB}).
+   */
+  static final int PACK_B_MIN_GROUPS = 4;
+  /** Row stride of B, in bytes, from which few-row products pack it (see {@link #packsFewRowB}). */
+  static final int PACK_B_ROW_BYTES = 4096;
+
+  /**
+   * Whether a product of up to {@value #SMALL_N} rows packs its untransposed B rather than read it
+   * in place. NOTE: in place, a column panel's rows lie m elements apart; from 4 KB apart they share
+   * a few L1 sets and evict each other before the next row group reads them again. With four or
+   * more row groups, packing B (each thread its own columns) paid for itself, measured alternating
+   * in one JVM (medians of 10 windows): [32×320]·[320×1024] float64 23.6 → 32.2 GFLOP/s, float32
+   * 53.9 → 62.7; [64×320]·[320×1024] float64 25.1 → 35.1, float32 52.2 → 69.1;
+   * [24×320]·[320×1024] float64 28.0 → 30.8, float32 54.8 → 65.4. With fewer groups it did not
+   * ([12×320]·[320×1024] float64 26.1 → 23.0), nor with rows 1 KB apart ([32×256]·[256×256]
+   * float32 62.3 → 53.6). A recurrent weight read at every step is packed once instead
+   * ({@link MatMul#prefersPackedB}); this is for products whose B changes from call to call.
+   */
+  private boolean packsFewRowB(int n, int m) {
+    return n >= PACK_B_MIN_GROUPS * mr && (long) m * elementBytes >= PACK_B_ROW_BYTES;
   }
 
   /**

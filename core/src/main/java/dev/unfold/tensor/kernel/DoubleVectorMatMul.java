@@ -53,7 +53,7 @@ final class DoubleVectorMatMul extends BlockedMatMul<double[]> {
    * rows, is a multiple of the kernel's rows.
    */
   DoubleVectorMatMul(boolean eightByThree) {
-    super(L, eightByThree ? 8 : 6, eightByThree ? 3 : 2, KC, eightByThree ? 64 : 72, NC_PANELS, !eightByThree);
+    super(L, Double.BYTES, eightByThree ? 8 : 6, eightByThree ? 3 : 2, KC, eightByThree ? 64 : 72, NC_PANELS, !eightByThree);
   }
 
   static int bits() {

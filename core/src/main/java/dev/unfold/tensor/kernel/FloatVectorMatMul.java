@@ -51,7 +51,7 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
    * rows, is a multiple of the kernel's rows.
    */
   FloatVectorMatMul(boolean eightByThree) {
-    super(L, eightByThree ? 8 : 6, eightByThree ? 3 : 2, KC, eightByThree ? 64 : 72, NC_PANELS, !eightByThree);
+    super(L, Float.BYTES, eightByThree ? 8 : 6, eightByThree ? 3 : 2, KC, eightByThree ? 64 : 72, NC_PANELS, !eightByThree);
   }
 
   @Override
