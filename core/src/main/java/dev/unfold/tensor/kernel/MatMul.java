@@ -102,10 +102,11 @@ public final class MatMul {
   /**
    * True when a product of {@code rows} rows (a batch folded in) is faster reading a packed copy
    * of B ({@link #packB(float[], int, int, boolean)}) than reading B in place (up to
-   * {@value BlockedMatMul#SMALL_N} rows) or packing its transpose on every call. In place,
+   * {@value BlockedMatMul#SMALL_N} rows) or packing it on every call. In place,
    * consecutive rows of a column panel lie m elements apart: at m = 256 or 1024 (4 KB in float32)
    * they fall into a few cache sets and evict each other before the next row group reads them
-   * again; a transpose would be packed per call, about as costly as the product. Worth it when the
+   * again; packed per call (a transpose always, a wide B from four row groups on), the copy costs
+   * a quarter to a half of the product. Worth it when the
    * same B serves many products (a recurrent weight at every time step) and its packed copy can
    * be kept. Fewer than {@value BlockedMatMul#DOT_ROWS} rows against a transposed B run as dot
    * products instead, and a B of more than {@value #MAX_PACKED_B} elements (a large vocabulary's
