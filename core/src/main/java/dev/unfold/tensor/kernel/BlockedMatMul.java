@@ -8,9 +8,9 @@ package dev.unfold.tensor.kernel;
  * {@code jdk.incubator.vector} type.
  *
  * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place (or a packed copy
- * of the whole of op(B) that the caller keeps, see {@link #packWhole}) unless A is transposed (a
- * weight gradient), B is, or B's rows lie far enough apart to collide in L1 ({@link #packsFewRowB}),
- * and A too unless the micro-kernels ask for packed A ({@code packFewRows}: the
+ * of the whole of op(B) that the caller keeps, see {@link #packWhole}) unless A or B is
+ * transposed (A is in a weight gradient), or B's rows lie far enough apart to collide in L1 and
+ * there are rows enough to reuse a packed copy ({@link #packsFewRowB}), and A too unless the micro-kernels ask for packed A ({@code packFewRows}: the
  * 16-register set, whose packed-A kernels address A from one index); taller ones pack blocks of A
  * and B into contiguous panels so they stay in cache (B is packed whenever it is transposed, A only
  * when C is wide enough to reuse its panels). Large products are
@@ -452,9 +452,9 @@ abstract class BlockedMatMul<T> {
    * not packed already, when B's rows lie at least {@value #PACK_B_ROW_BYTES} bytes apart (see
    * {@link #packsFewRowB}).
    */
-  static final int PACK_B_MIN_GROUPS = 4;
+  private static final int PACK_B_MIN_GROUPS = 4;
   /** Row stride of B, in bytes, from which few-row products pack it (see {@link #packsFewRowB}). */
-  static final int PACK_B_ROW_BYTES = 4096;
+  private static final int PACK_B_ROW_BYTES = 4096;
 
   /**
    * Whether a product of up to {@value #SMALL_N} rows packs its untransposed B rather than read it
