@@ -14,8 +14,8 @@ package dev.unfold.tensor.kernel;
  * micro-kernels ask for packed A ({@code packFewRows}: the 16-register set, whose packed-A
  * kernels address A from one index); taller ones pack blocks of A and B into contiguous panels so
  * they stay in cache (B is packed whenever it is transposed, A only when C is wide enough to reuse
- * its panels). Large products are split into one part per thread, over the columns of C aligned to whole micro-panels, or over
- * its rows in whole micro-kernel row groups when C is packed and taller than wide (see
+ * its panels). Large products are split into one part per thread, over the columns of C aligned
+ * to whole micro-panels, or over its rows in whole micro-kernel row groups when C is packed and taller than wide (see
  * {@link #splitRows}), so no reduction is ever split and every element is computed the same way
  * for any thread count. Each element is one fused multiply-add chain over k in index order (see {@link MatMul}):
  * a later block of k reloads the exact partial sum the earlier one stored. A weight's gradient
