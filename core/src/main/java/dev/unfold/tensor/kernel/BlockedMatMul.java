@@ -7,20 +7,20 @@ package dev.unfold.tensor.kernel;
  * rest: the register-resident micro-kernels, the dot products and element copies. This class names no
  * {@code jdk.incubator.vector} type.
  *
- * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place (or a packed copy
- * of the whole of op(B) that the caller keeps, see {@link #packWhole}) unless A or B is
- * transposed (A is in a weight gradient), or B's rows lie far enough apart to collide in L1 and
- * there are rows enough to reuse a packed copy ({@link #packsFewRowB}), and A too unless the
- * micro-kernels ask for packed A ({@code packFewRows}: the 16-register set, whose packed-A
- * kernels address A from one index); taller ones pack blocks of A and B into contiguous panels so
- * they stay in cache (B is packed whenever it is transposed, A only when C is wide enough to reuse
- * its panels). Large products are split into one part per thread, over the columns of C aligned
- * to whole micro-panels, or over its rows in whole micro-kernel row groups when C is packed and taller than wide (see
- * {@link #splitRows}), so no reduction is ever split and every element is computed the same way
- * for any thread count. Each element is one fused multiply-add chain over k in index order (see {@link MatMul}):
- * a later block of k reloads the exact partial sum the earlier one stored. A weight's gradient
- * over the steps of a sequence, {@code Σ_t A_tᵀ·B_t}, runs as one product whose packing reads
- * the steps' blocks in place ({@link #multiplyAddStacked}).
+ * <p>Products of up to {@value #SMALL_N} rows (an RNN's batch) read B in place (or a packed copy of
+ * the whole of op(B) that the caller keeps, see {@link #packWhole}) unless A or B is transposed (A
+ * is in a weight gradient), or B's rows lie far enough apart to collide in L1 and there are rows
+ * enough to reuse a packed copy ({@link #packsFewRowB}), and A too unless the micro-kernels ask for
+ * packed A ({@code packFewRows}: the 16-register set, whose packed-A kernels address A from one
+ * index); taller ones pack blocks of A and B into contiguous panels so they stay in cache (B is
+ * packed whenever it is transposed, A only when C is wide enough to reuse its panels). Large
+ * products are split into one part per thread, over the columns of C aligned to whole micro-panels,
+ * or over its rows in whole micro-kernel row groups when C is packed and taller than wide (see
+ * {@link #splitRows}), so no reduction is ever split and every element is computed the same way for
+ * any thread count. Each element is one fused multiply-add chain over k in index order (see
+ * {@link MatMul}): a later block of k reloads the exact partial sum the earlier one stored. A weight's
+ * gradient over the steps of a sequence, {@code Σ_t A_tᵀ·B_t}, runs as one product whose packing
+ * reads the steps' blocks in place ({@link #multiplyAddStacked}).
  *
  * @param <T> the array type, {@code double[]} or {@code float[]}
  */
