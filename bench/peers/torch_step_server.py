@@ -31,6 +31,8 @@ CONFIGS = {
     # batch, steps, input, hidden, classes, one-hot inputs
     "std": (32, 50, 64, 256, 64, False),
     "small": (1, 25, 65, 100, 65, True),
+    # not in the table: products of 1-4 MFLOP per step, between the other two
+    "mid": (16, 50, 64, 128, 64, False),
 }
 
 
@@ -81,7 +83,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("cell", choices=["rnn", "gru", "lstm", "matmul"])
-    ap.add_argument("config", help="std or small; for matmul N,K,M,TRANS_A,TRANS_B")
+    ap.add_argument("config", help="std, small or mid; for matmul N,K,M,TRANS_A,TRANS_B")
     ap.add_argument("dtype", choices=["float32", "float64"])
     ap.add_argument("--impl", choices=["fused", "unrolled"], default="fused")
     ap.add_argument("--shared", default=os.path.join(here, "..", "..", "..", "shared", "bench"))

@@ -83,7 +83,7 @@ public final class PeerComparison {
     boolean matmul = args.length > 0 && args[0].equals("matmul");
     int fixed = matmul ? 7 : 3;
     if (args.length < fixed || args.length > fixed + 3) {
-      System.err.println("usage: PeerComparison rnn|gru|lstm std|small float32|float64 [WARMUP_S=15] [WINDOW_MS=2000] [ROUNDS=10]\n"
+      System.err.println("usage: PeerComparison rnn|gru|lstm std|small|mid float32|float64 [WARMUP_S=15] [WINDOW_MS=2000] [ROUNDS=10]\n"
           + "       PeerComparison matmul float32|float64 N K M TRANS_A TRANS_B [WARMUP_S=5] [WINDOW_MS=1000] [ROUNDS=10]");
       System.exit(2);
     }

@@ -19,7 +19,7 @@ public final class StepProfile {
 
   public static void main(String[] args) {
     if (args.length < 3 || args.length > 6) {
-      System.err.println("usage: StepProfile rnn|gru|lstm std|small float32|float64 [warm-up seconds] [steps] [op|scope]");
+      System.err.println("usage: StepProfile rnn|gru|lstm std|small|mid float32|float64 [warm-up seconds] [steps] [op|scope]");
       System.exit(2);
     }
     TrainingTask task = new TrainingTask(args[0], TrainingTask.Config.valueOf(args[1].toUpperCase(Locale.ROOT)),

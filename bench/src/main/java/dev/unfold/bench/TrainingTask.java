@@ -35,7 +35,13 @@ final class TrainingTask {
     /** batch 32, T 50, input 64 (normal), hidden 256, 64 classes. */
     STD(32, 50, 64, 256, 64, false),
     /** min-char-rnn: batch 1, T 25, 65 one-hot inputs, hidden 100, 65 classes. */
-    SMALL(1, 25, 65, 100, 65, true);
+    SMALL(1, 25, 65, 100, 65, true),
+    /**
+     * batch 16, T 50, input 64 (normal), hidden 128, 64 classes: per-step products of 0.5–2 MFLOP,
+     * between the other two. Not in the issue's table nor the JMH suite; for {@link StepProfile},
+     * {@link BuildComparison} and {@link PeerComparison}.
+     */
+    MID(16, 50, 64, 128, 64, false);
 
     final int batch;
     final int steps;

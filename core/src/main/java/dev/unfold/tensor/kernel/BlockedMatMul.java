@@ -29,8 +29,20 @@ abstract class BlockedMatMul<T> {
   static final int DOT_ROWS = 8;
   /** Up to this many rows, operands are read in place, with no packing. */
   static final int SMALL_N = 64;
-  /** Products below this many flops run on one thread: waking another costs more than it saves. */
-  static final long PARALLEL_FLOPS = 1L << 22;
+  /**
+   * Products below this many flops run on one thread: handing part of one to the spinning worker
+   * costs more than it saves. NOTE: 4 MFLOP until session N, from when waking a parked worker cost
+   * about 29 µs. With the spinning handoff ({@link Parallel}), 1 MFLOP made products of 1–4 MFLOP
+   * 1.3–2× faster ([8…31×256]·[256×256] float64 22–24 → 32–41 GFLOP/s, float32 44–52 → 60–75) and
+   * training steps with such products 6–13% faster (batch 16, hidden 128: float64 LSTM
+   * 32.8 → 28.5 ms, GRU 26.7 → 24.9; float32 LSTM 17.9 → 16.7), with the small steps unchanged.
+   * Lower thresholds (256K, 64K flops) sped up such products alone but made the small float32
+   * RNN step slower (0.60 → 0.68 ms): its head and weight-gradient products (0.3–0.5 MFLOP) then
+   * went to the worker (BuildComparison, bench/README.md, session N).
+   */
+  static final long PARALLEL_FLOPS = 1L << 20;
+  /** Balanced parts ({@link #balancedParts}) carry at least half this many flops each. */
+  static final long PART_FLOPS = 1L << 22;
   /**
    * Steps of k per pass over the panels when A is transposed (each step of a panel is then a run
    * of consecutive elements, rows of the source apart). NOTE: panel after panel over all kc steps
@@ -350,13 +362,17 @@ abstract class BlockedMatMul<T> {
     return Math.max(1, Math.min(Parallel.threads(), units));
   }
 
-  /** {@link #parts}, but up to {@link Parallel#PARTS_PER_THREAD} per thread, each at least {@link #PARALLEL_FLOPS} / 2. */
+  /**
+   * {@link #parts}, but up to {@link Parallel#PARTS_PER_THREAD} per thread, each at least
+   * {@link #PART_FLOPS} / 2 when there are more parts than threads.
+   */
   static int balancedParts(long flops, int width, int unit) {
     if (flops < PARALLEL_FLOPS) {
       return 1;
     }
     int units = (width + unit - 1) / unit;
-    long most = Math.min((long) Parallel.threads() * Parallel.PARTS_PER_THREAD, 2 * flops / PARALLEL_FLOPS);
+    long most = Math.min((long) Parallel.threads() * Parallel.PARTS_PER_THREAD,
+        Math.max(Parallel.threads(), 2 * flops / PART_FLOPS));
     return (int) Math.max(1, Math.min(units, most));
   }
 

@@ -62,11 +62,13 @@ class FloatMatMulKernelTest {
    * Shapes tall or wide enough to pack A and B, span several k blocks and run on several threads;
    * in [300×700]·[700×500] and [100×600]·[600×1100] the threads split C's columns and share each
    * packed block of A, in the latter with more than one column block per thread; in
-   * [150×256]·[256×400] they share an A that one block of k holds.
+   * [150×256]·[256×400] they share an A that one block of k holds. The last four are just above
+   * the 1 MFLOP from which products are split between threads.
    */
   static Stream<Arguments> largeShapes() {
     int[][] shapes = {{65, 257, 100}, {130, 300, 97}, {300, 700, 500}, {1600, 256, 64}, {200, 64, 777},
-        {7, 513, 1100}, {32, 320, 1024}, {32, 256, 768}, {129, 1030, 129}, {100, 600, 1100}, {150, 256, 400}};
+        {7, 513, 1100}, {32, 320, 1024}, {32, 256, 768}, {129, 1030, 129}, {100, 600, 1100}, {150, 256, 400},
+        {16, 256, 256}, {8, 128, 512}, {4, 512, 512}, {200, 50, 60}};
     List<Arguments> out = new ArrayList<>();
     for (int[] s : shapes) {
       transposes().forEach(t -> out.add(Arguments.of(s[0], s[1], s[2], t.get()[0], t.get()[1])));

@@ -41,10 +41,13 @@ class MatMulKernelTest {
     // [70×40]·[40×800] share an A the caller packs, in bands finer than one per thread;
     // [513×1025]·[1025×520] shares an A too big to pack whole (BlockedMatMul.SHARED_A_WHOLE_MAX);
     // [70×30]·[30×2200] and [70×30]·[30×6500] give each thread more than one column block of B
-    // (1024 columns on 6 × 2, 3072 on 8 × 3).
+    // (1024 columns on 6 × 2, 3072 on 8 × 3). [16×256]·[256×256], [8×128]·[128×512], [4×512]·[512×512]
+    // (dot products when B is transposed) and [200×50]·[50×60] (row bands) are split between threads
+    // from 1 MFLOP (BlockedMatMul.PARALLEL_FLOPS), just above it.
     int[][] big = {{65, 257, 100}, {130, 300, 97}, {32, 320, 1024}, {70, 40, 800}, {1, 100, 400}, {4, 400, 100},
         {7, 513, 33}, {200, 64, 777}, {1, 1, 1}, {1600, 256, 64}, {32, 256, 768}, {300, 700, 500}, {100, 600, 1100}, {513, 1025, 520},
-        {70, 30, 2200}, {70, 30, 6500}, {150, 256, 400}};
+        {70, 30, 2200}, {70, 30, 6500}, {150, 256, 400},
+        {16, 256, 256}, {8, 128, 512}, {4, 512, 512}, {200, 50, 60}};
     for (int[] b : big) {
       for (boolean ta : new boolean[] {false, true}) {
         for (boolean tb : new boolean[] {false, true}) {
