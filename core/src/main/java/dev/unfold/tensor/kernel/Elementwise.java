@@ -105,11 +105,15 @@ public final class Elementwise {
   }
 
   /**
-   * Elements from which tanh and σ of a whole array are split over threads: an RNN step's
-   * [32×256] took 20–50 µs on one core (float32–float64, AVX2), against about a microsecond for
-   * handing half to a spinning worker. Each element gets the same bits on any thread.
+   * Elements from which float64 tanh and σ of a whole array are split over threads: an RNN
+   * step's [32×256] took 20–50 µs on one core (float32–float64, AVX2), against about a
+   * microsecond for handing half to a spinning worker. Each element gets the same bits on any
+   * thread. NOTE: 8192 until session N; a float64 element costs about 5 ns here, so 2048 of them
+   * (the [16×128] of a batch-16 RNN step) are worth splitting too.
    */
-  static final int TRANSCENDENTAL_PARALLEL = 1 << 13;
+  static final int TRANSCENDENTAL_PARALLEL = 1 << 11;
+  /** {@link #TRANSCENDENTAL_PARALLEL} for float32 arrays ({@link FloatKernels}), twice as many lanes per vector. */
+  static final int TRANSCENDENTAL_PARALLEL_F32 = 1 << 13;
 
   /** {@code out[i] = tanh(x[i])} for the first {@code n} elements. */
   public static void tanh(double[] x, int n, double[] out) {

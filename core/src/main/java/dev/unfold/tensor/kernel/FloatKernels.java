@@ -115,16 +115,16 @@ public final class FloatKernels {
 
   /**
    * {@code out[i] = tanh(x[i])}, within 1 ulp; the same bits on both kernel paths (a NaN as a NaN);
-   * split over threads from {@link Elementwise#TRANSCENDENTAL_PARALLEL} elements.
+   * split over threads from {@link Elementwise#TRANSCENDENTAL_PARALLEL_F32} elements.
    */
   public static void tanh(float[] x, float[] out) {
-    Parallel.bands(x.length, x.length, Elementwise.TRANSCENDENTAL_PARALLEL,
+    Parallel.bands(x.length, x.length, Elementwise.TRANSCENDENTAL_PARALLEL_F32,
         (from, to) -> tanh(x, from, out, from, to - from));
   }
 
   /** {@code out[i] = σ(x[i])}, within 2 ulp; the same bits on both kernel paths (a NaN as a NaN). */
   public static void sigmoid(float[] x, float[] out) {
-    Parallel.bands(x.length, x.length, Elementwise.TRANSCENDENTAL_PARALLEL,
+    Parallel.bands(x.length, x.length, Elementwise.TRANSCENDENTAL_PARALLEL_F32,
         (from, to) -> sigmoid(x, from, out, from, to - from));
   }
 

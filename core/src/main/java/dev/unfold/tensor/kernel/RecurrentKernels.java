@@ -44,7 +44,7 @@ public final class RecurrentKernels {
    */
   public static void lstmForward(double[] xPre, int xo, double[] hPre, double[] c, int batch, int hid, double[] act,
       double[] tanhC, double[] out) {
-    forRows(batch, 4 * hid, r -> {
+    forRows(PARALLEL_ELEMENTS, batch, 4 * hid, r -> {
       int a = r * 4 * hid;
       for (int j = 0; j < 4 * hid; j++) {
         act[a + j] = xPre[xo + a + j] + hPre[a + j];
@@ -56,7 +56,7 @@ public final class RecurrentKernels {
   /** {@link #lstmForward(double[], int, double[], double[], int, int, double[], double[], double[])} in float32. */
   public static void lstmForward(float[] xPre, int xo, float[] hPre, float[] c, int batch, int hid, float[] act,
       float[] tanhC, float[] out) {
-    forRows(batch, 4 * hid, r -> {
+    forRows(PARALLEL_ELEMENTS_F32, batch, 4 * hid, r -> {
       int a = r * 4 * hid;
       for (int j = 0; j < 4 * hid; j++) {
         act[a + j] = xPre[xo + a + j] + hPre[a + j];
@@ -115,13 +115,13 @@ public final class RecurrentKernels {
    */
   public static void lstmBackward(double[] dOut, double[] act, double[] tanhC, double[] c, int batch, int hid,
       double[] dPre, double[] dc) {
-    forRows(batch, 4 * hid, r -> lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid));
+    forRows(PARALLEL_ELEMENTS, batch, 4 * hid, r -> lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid));
   }
 
   /** {@link #lstmBackward(double[], double[], double[], double[], int, int, double[], double[])} in float32. */
   public static void lstmBackward(float[] dOut, float[] act, float[] tanhC, float[] c, int batch, int hid,
       float[] dPre, float[] dc) {
-    forRows(batch, 4 * hid, r -> lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid));
+    forRows(PARALLEL_ELEMENTS_F32, batch, 4 * hid, r -> lstmBackwardRow(dOut, act, tanhC, c, dPre, dc, r, hid));
   }
 
   private static void lstmBackwardRow(double[] dOut, double[] act, double[] tanhC, double[] c, double[] dPre,
@@ -179,13 +179,13 @@ public final class RecurrentKernels {
    */
   public static void gruForward(double[] xPre, int xo, double[] hPre, double[] h, int batch, int hid, double[] act,
       double[] out) {
-    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, xo, hPre, h, act, out, r, hid));
+    forRows(PARALLEL_ELEMENTS, batch, 3 * hid, r -> gruForwardRow(xPre, xo, hPre, h, act, out, r, hid));
   }
 
   /** {@link #gruForward(double[], int, double[], double[], int, int, double[], double[])} in float32. */
   public static void gruForward(float[] xPre, int xo, float[] hPre, float[] h, int batch, int hid, float[] act,
       float[] out) {
-    forRows(batch, 3 * hid, r -> gruForwardRow(xPre, xo, hPre, h, act, out, r, hid));
+    forRows(PARALLEL_ELEMENTS_F32, batch, 3 * hid, r -> gruForwardRow(xPre, xo, hPre, h, act, out, r, hid));
   }
 
   private static void gruForwardRow(double[] xPre, int xo, double[] hPre, double[] h, double[] act, double[] out, int r,
@@ -236,13 +236,13 @@ public final class RecurrentKernels {
    */
   public static void gruBackward(double[] dOut, double[] act, double[] hPre, double[] h, int batch, int hid,
       double[] dxPre, double[] dhPre, double[] dh) {
-    forRows(batch, 3 * hid, r -> gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid));
+    forRows(PARALLEL_ELEMENTS, batch, 3 * hid, r -> gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid));
   }
 
   /** {@link #gruBackward(double[], double[], double[], double[], int, int, double[], double[], double[])} in float32. */
   public static void gruBackward(float[] dOut, float[] act, float[] hPre, float[] h, int batch, int hid,
       float[] dxPre, float[] dhPre, float[] dh) {
-    forRows(batch, 3 * hid, r -> gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid));
+    forRows(PARALLEL_ELEMENTS_F32, batch, 3 * hid, r -> gruBackwardRow(dOut, act, hPre, h, dxPre, dhPre, dh, r, hid));
   }
 
   private static void gruBackwardRow(double[] dOut, double[] act, double[] hPre, double[] h, double[] dxPre,
@@ -291,15 +291,21 @@ public final class RecurrentKernels {
 
   // ---------------------------------------------------------------- shared
 
-  /** Elements (rows × row width) below which one thread does every row. */
-  static final int PARALLEL_ELEMENTS = 1 << 14;
+  /**
+   * Elements (rows × row width) of a float64 update below which one thread does every row. NOTE:
+   * 16384 until session N, as in float32; 4096 made the float64 LSTM step at batch 16, hidden 128
+   * (an [16×512] update) 9% faster and changed no float32 step (bench/README.md, session N).
+   */
+  static final int PARALLEL_ELEMENTS = 1 << 12;
+  /** {@link #PARALLEL_ELEMENTS} for float32 updates, whose elements cost about half as much. */
+  static final int PARALLEL_ELEMENTS_F32 = 1 << 14;
 
   /**
-   * Calls {@code row} for rows 0 … batch−1, split into bands of rows over threads when the step is
-   * large ({@link #PARALLEL_ELEMENTS}); rows are independent and computed the same way on any thread.
+   * Calls {@code row} for rows 0 … batch−1, split into bands of rows over threads from
+   * {@code minElements} elements on; rows are independent and computed the same way on any thread.
    */
-  private static void forRows(int batch, int width, IntConsumer row) {
-    Parallel.bands(batch, (long) batch * width, PARALLEL_ELEMENTS, (from, to) -> {
+  private static void forRows(int minElements, int batch, int width, IntConsumer row) {
+    Parallel.bands(batch, (long) batch * width, minElements, (from, to) -> {
       for (int r = from; r < to; r++) {
         row.accept(r);
       }
