@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the register-blocked micro-kernels of FloatVectorMatMul and DoubleVectorMatMul, and the
-overrides that choose one per tile (the same for both types).
+"""Writes the register-blocked micro-kernels of FloatVectorMatMul and DoubleVectorMatMul, the
+overrides that choose one per tile (the same for both types), and the scalar loops for the columns
+after the last whole vector.
 
 Each kernel is straight-line Java with one loop over k and no branch inside it (see the classes'
 NOTE on C2). The output replaces everything from the marker comment to the end of each class:
@@ -148,15 +149,106 @@ def dispatch(elem):
     return "\n\n".join(out)
 
 
-def write(name, vec, elem, shapes):
+def scalar(elem, zero):
+    """The BlockedMatMul override for the columns after the last whole vector: plain fused
+    multiply-adds, four rows and two columns of independent chains at a time."""
+    lines = [
+        '  @Override',
+        '  void scalar(boolean first, int rows, int cols, int kc, {elem}[] a, int ao, int ars, int aks,',
+        '      {elem}[] b, int bo, int ldb, {elem}[] c, int co, int ldc) {',
+        '    // NOTE: four rows (and two columns) at a time, four or eight independent chains side by side:',
+        "    // one chain alone waits out each fused multiply-add's latency, and the last columns of a width",
+        '    // that is not a whole number of vectors (float32 [100×100]·[100×100]: 4 of 100) took longer',
+        '    // than all the others together (bench/README.md, session N).',
+        '    int r = 0;',
+        '    for (; r + 4 <= rows; r += 4) {',
+        '      int a0 = ao + r * ars;',
+        '      int a1 = a0 + ars;',
+        '      int a2 = a1 + ars;',
+        '      int a3 = a2 + ars;',
+        '      int q = 0;',
+        '      for (; q + 2 <= cols; q += 2) {',
+        '        int c0 = co + r * ldc + q;',
+        '        {elem} s00 = first ? {zero} : c[c0];',
+        '        {elem} s01 = first ? {zero} : c[c0 + 1];',
+        '        {elem} s10 = first ? {zero} : c[c0 + ldc];',
+        '        {elem} s11 = first ? {zero} : c[c0 + ldc + 1];',
+        '        {elem} s20 = first ? {zero} : c[c0 + 2 * ldc];',
+        '        {elem} s21 = first ? {zero} : c[c0 + 2 * ldc + 1];',
+        '        {elem} s30 = first ? {zero} : c[c0 + 3 * ldc];',
+        '        {elem} s31 = first ? {zero} : c[c0 + 3 * ldc + 1];',
+        '        for (int p = 0; p < kc; p++) {',
+        '          int bp = bo + p * ldb + q;',
+        '          {elem} b0 = b[bp];',
+        '          {elem} b1 = b[bp + 1];',
+        '          int ap = p * aks;',
+        '          {elem} x0 = a[a0 + ap];',
+        '          {elem} x1 = a[a1 + ap];',
+        '          {elem} x2 = a[a2 + ap];',
+        '          {elem} x3 = a[a3 + ap];',
+        '          s00 = Math.fma(x0, b0, s00);',
+        '          s01 = Math.fma(x0, b1, s01);',
+        '          s10 = Math.fma(x1, b0, s10);',
+        '          s11 = Math.fma(x1, b1, s11);',
+        '          s20 = Math.fma(x2, b0, s20);',
+        '          s21 = Math.fma(x2, b1, s21);',
+        '          s30 = Math.fma(x3, b0, s30);',
+        '          s31 = Math.fma(x3, b1, s31);',
+        '        }',
+        '        c[c0] = s00;',
+        '        c[c0 + 1] = s01;',
+        '        c[c0 + ldc] = s10;',
+        '        c[c0 + ldc + 1] = s11;',
+        '        c[c0 + 2 * ldc] = s20;',
+        '        c[c0 + 2 * ldc + 1] = s21;',
+        '        c[c0 + 3 * ldc] = s30;',
+        '        c[c0 + 3 * ldc + 1] = s31;',
+        '      }',
+        '      for (; q < cols; q++) {',
+        '        int c0 = co + r * ldc + q;',
+        '        {elem} s0 = first ? {zero} : c[c0];',
+        '        {elem} s1 = first ? {zero} : c[c0 + ldc];',
+        '        {elem} s2 = first ? {zero} : c[c0 + 2 * ldc];',
+        '        {elem} s3 = first ? {zero} : c[c0 + 3 * ldc];',
+        '        for (int p = 0; p < kc; p++) {',
+        '          {elem} bv = b[bo + p * ldb + q];',
+        '          int ap = p * aks;',
+        '          s0 = Math.fma(a[a0 + ap], bv, s0);',
+        '          s1 = Math.fma(a[a1 + ap], bv, s1);',
+        '          s2 = Math.fma(a[a2 + ap], bv, s2);',
+        '          s3 = Math.fma(a[a3 + ap], bv, s3);',
+        '        }',
+        '        c[c0] = s0;',
+        '        c[c0 + ldc] = s1;',
+        '        c[c0 + 2 * ldc] = s2;',
+        '        c[c0 + 3 * ldc] = s3;',
+        '      }',
+        '    }',
+        '    for (; r < rows; r++) {',
+        '      int ar = ao + r * ars;',
+        '      int cr = co + r * ldc;',
+        '      for (int q = 0; q < cols; q++) {',
+        '        {elem} s = first ? {zero} : c[cr + q];',
+        '        for (int p = 0; p < kc; p++) {',
+        '          s = Math.fma(a[ar + p * aks], b[bo + p * ldb + q], s);',
+        '        }',
+        '        c[cr + q] = s;',
+        '      }',
+        '    }',
+        '  }',
+    ]
+    return "\n".join(lines).replace("{elem}", elem).replace("{zero}", zero)
+
+
+def write(name, vec, elem, zero, shapes):
     path = KERNEL_DIR / name
     text = path.read_text()
     if MARKER not in text:
         raise SystemExit(f"{path}: marker line not found")
     head = text[: text.index(MARKER)]
-    body = "\n\n".join([dispatch(elem)] + [kernel(vec, elem, *s) for s in shapes])
+    body = "\n\n".join([dispatch(elem), scalar(elem, zero)] + [kernel(vec, elem, *s) for s in shapes])
     path.write_text(head + MARKER + "\n" + body + "\n}\n")
 
 
-write("FloatVectorMatMul.java", "FloatVector", "float", FLOAT_SHAPES)
-write("DoubleVectorMatMul.java", "DoubleVector", "double", DOUBLE_SHAPES)
+write("FloatVectorMatMul.java", "FloatVector", "float", "0f", FLOAT_SHAPES)
+write("DoubleVectorMatMul.java", "DoubleVector", "double", "0.0", DOUBLE_SHAPES)

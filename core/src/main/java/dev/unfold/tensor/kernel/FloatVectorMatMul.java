@@ -219,90 +219,6 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
     c[ci] = accumulate ? c[ci] + t0 : t0;
   }
 
-  @Override
-  void scalar(boolean first, int rows, int cols, int kc, float[] a, int ao, int ars, int aks,
-      float[] b, int bo, int ldb, float[] c, int co, int ldc) {
-    // NOTE: four rows (and two columns) at a time, four or eight independent chains side by side:
-    // one chain alone waits out each fused multiply-add's latency, and the last columns of a width
-    // that is not a whole number of vectors (float32 [100×100]·[100×100]: 4 of 100) took longer
-    // than all the others together (bench/README.md, session N).
-    int r = 0;
-    for (; r + 4 <= rows; r += 4) {
-      int a0 = ao + r * ars;
-      int a1 = a0 + ars;
-      int a2 = a1 + ars;
-      int a3 = a2 + ars;
-      int q = 0;
-      for (; q + 2 <= cols; q += 2) {
-        int c0 = co + r * ldc + q;
-        float s00 = first ? 0f : c[c0];
-        float s01 = first ? 0f : c[c0 + 1];
-        float s10 = first ? 0f : c[c0 + ldc];
-        float s11 = first ? 0f : c[c0 + ldc + 1];
-        float s20 = first ? 0f : c[c0 + 2 * ldc];
-        float s21 = first ? 0f : c[c0 + 2 * ldc + 1];
-        float s30 = first ? 0f : c[c0 + 3 * ldc];
-        float s31 = first ? 0f : c[c0 + 3 * ldc + 1];
-        for (int p = 0; p < kc; p++) {
-          int bp = bo + p * ldb + q;
-          float b0 = b[bp];
-          float b1 = b[bp + 1];
-          int ap = p * aks;
-          float x0 = a[a0 + ap];
-          float x1 = a[a1 + ap];
-          float x2 = a[a2 + ap];
-          float x3 = a[a3 + ap];
-          s00 = Math.fma(x0, b0, s00);
-          s01 = Math.fma(x0, b1, s01);
-          s10 = Math.fma(x1, b0, s10);
-          s11 = Math.fma(x1, b1, s11);
-          s20 = Math.fma(x2, b0, s20);
-          s21 = Math.fma(x2, b1, s21);
-          s30 = Math.fma(x3, b0, s30);
-          s31 = Math.fma(x3, b1, s31);
-        }
-        c[c0] = s00;
-        c[c0 + 1] = s01;
-        c[c0 + ldc] = s10;
-        c[c0 + ldc + 1] = s11;
-        c[c0 + 2 * ldc] = s20;
-        c[c0 + 2 * ldc + 1] = s21;
-        c[c0 + 3 * ldc] = s30;
-        c[c0 + 3 * ldc + 1] = s31;
-      }
-      for (; q < cols; q++) {
-        int c0 = co + r * ldc + q;
-        float s0 = first ? 0f : c[c0];
-        float s1 = first ? 0f : c[c0 + ldc];
-        float s2 = first ? 0f : c[c0 + 2 * ldc];
-        float s3 = first ? 0f : c[c0 + 3 * ldc];
-        for (int p = 0; p < kc; p++) {
-          float bv = b[bo + p * ldb + q];
-          int ap = p * aks;
-          s0 = Math.fma(a[a0 + ap], bv, s0);
-          s1 = Math.fma(a[a1 + ap], bv, s1);
-          s2 = Math.fma(a[a2 + ap], bv, s2);
-          s3 = Math.fma(a[a3 + ap], bv, s3);
-        }
-        c[c0] = s0;
-        c[c0 + ldc] = s1;
-        c[c0 + 2 * ldc] = s2;
-        c[c0 + 3 * ldc] = s3;
-      }
-    }
-    for (; r < rows; r++) {
-      int ar = ao + r * ars;
-      int cr = co + r * ldc;
-      for (int q = 0; q < cols; q++) {
-        float s = first ? 0f : c[cr + q];
-        for (int p = 0; p < kc; p++) {
-          s = Math.fma(a[ar + p * aks], b[bo + p * ldb + q], s);
-        }
-        c[cr + q] = s;
-      }
-    }
-  }
-
   /**
    * A micro-kernel's starting accumulator: zero for the first block of k, else C. NOTE: a fresh
    * {@code FloatVector.zero(S)}, never a shared constant vector (here, in the dot products or anywhere
@@ -392,6 +308,90 @@ final class FloatVectorMatMul extends BlockedMatMul<float[]> {
         case 4 -> k4x1Packed(first, kc, a, ao, 1, 4, b, bo, ldb, c, co, ldc);
         case 5 -> k5x1Packed(first, kc, a, ao, 1, 5, b, bo, ldb, c, co, ldc);
         default -> throw new IllegalArgumentException("no remainder kernel for " + rows + " rows");
+      }
+    }
+  }
+
+  @Override
+  void scalar(boolean first, int rows, int cols, int kc, float[] a, int ao, int ars, int aks,
+      float[] b, int bo, int ldb, float[] c, int co, int ldc) {
+    // NOTE: four rows (and two columns) at a time, four or eight independent chains side by side:
+    // one chain alone waits out each fused multiply-add's latency, and the last columns of a width
+    // that is not a whole number of vectors (float32 [100×100]·[100×100]: 4 of 100) took longer
+    // than all the others together (bench/README.md, session N).
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      int a0 = ao + r * ars;
+      int a1 = a0 + ars;
+      int a2 = a1 + ars;
+      int a3 = a2 + ars;
+      int q = 0;
+      for (; q + 2 <= cols; q += 2) {
+        int c0 = co + r * ldc + q;
+        float s00 = first ? 0f : c[c0];
+        float s01 = first ? 0f : c[c0 + 1];
+        float s10 = first ? 0f : c[c0 + ldc];
+        float s11 = first ? 0f : c[c0 + ldc + 1];
+        float s20 = first ? 0f : c[c0 + 2 * ldc];
+        float s21 = first ? 0f : c[c0 + 2 * ldc + 1];
+        float s30 = first ? 0f : c[c0 + 3 * ldc];
+        float s31 = first ? 0f : c[c0 + 3 * ldc + 1];
+        for (int p = 0; p < kc; p++) {
+          int bp = bo + p * ldb + q;
+          float b0 = b[bp];
+          float b1 = b[bp + 1];
+          int ap = p * aks;
+          float x0 = a[a0 + ap];
+          float x1 = a[a1 + ap];
+          float x2 = a[a2 + ap];
+          float x3 = a[a3 + ap];
+          s00 = Math.fma(x0, b0, s00);
+          s01 = Math.fma(x0, b1, s01);
+          s10 = Math.fma(x1, b0, s10);
+          s11 = Math.fma(x1, b1, s11);
+          s20 = Math.fma(x2, b0, s20);
+          s21 = Math.fma(x2, b1, s21);
+          s30 = Math.fma(x3, b0, s30);
+          s31 = Math.fma(x3, b1, s31);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + ldc] = s10;
+        c[c0 + ldc + 1] = s11;
+        c[c0 + 2 * ldc] = s20;
+        c[c0 + 2 * ldc + 1] = s21;
+        c[c0 + 3 * ldc] = s30;
+        c[c0 + 3 * ldc + 1] = s31;
+      }
+      for (; q < cols; q++) {
+        int c0 = co + r * ldc + q;
+        float s0 = first ? 0f : c[c0];
+        float s1 = first ? 0f : c[c0 + ldc];
+        float s2 = first ? 0f : c[c0 + 2 * ldc];
+        float s3 = first ? 0f : c[c0 + 3 * ldc];
+        for (int p = 0; p < kc; p++) {
+          float bv = b[bo + p * ldb + q];
+          int ap = p * aks;
+          s0 = Math.fma(a[a0 + ap], bv, s0);
+          s1 = Math.fma(a[a1 + ap], bv, s1);
+          s2 = Math.fma(a[a2 + ap], bv, s2);
+          s3 = Math.fma(a[a3 + ap], bv, s3);
+        }
+        c[c0] = s0;
+        c[c0 + ldc] = s1;
+        c[c0 + 2 * ldc] = s2;
+        c[c0 + 3 * ldc] = s3;
+      }
+    }
+    for (; r < rows; r++) {
+      int ar = ao + r * ars;
+      int cr = co + r * ldc;
+      for (int q = 0; q < cols; q++) {
+        float s = first ? 0f : c[cr + q];
+        for (int p = 0; p < kc; p++) {
+          s = Math.fma(a[ar + p * aks], b[bo + p * ldb + q], s);
+        }
+        c[cr + q] = s;
       }
     }
   }
