@@ -293,8 +293,9 @@ public final class RecurrentKernels {
 
   /**
    * Elements (rows × row width) of a float64 update below which one thread does every row. NOTE:
-   * 16384 until session N, as in float32; 4096 made the float64 LSTM step at batch 16, hidden 128
-   * (an [16×512] update) 9% faster and changed no float32 step (bench/README.md, session N).
+   * 16384 until session N, as in float32. At 4096 the float64 LSTM step at batch 16, hidden 128
+   * (an [16×512] update) measured −9%, −3%, −23% and +0.5% in four alternating runs on a noisy
+   * machine: a small gain within the noise, not a firm one (bench/README.md, session N).
    */
   static final int PARALLEL_ELEMENTS = 1 << 12;
   /** {@link #PARALLEL_ELEMENTS} for float32 updates, whose elements cost about half as much. */
